@@ -1,0 +1,3 @@
+"""Recoverly: an open-source collections and recovery platform."""
+
+__version__ = "0.1.0"

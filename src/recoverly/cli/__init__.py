@@ -1,0 +1,1 @@
+"""The ``recoverly`` command: one module per command group, assembled in ``main``."""

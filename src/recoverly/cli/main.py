@@ -1,0 +1,41 @@
+"""The ``recoverly`` command line: the entry point of every user-facing workflow."""
+
+from __future__ import annotations
+
+import typer
+
+from recoverly.cli import access, db, imports, serve, simulate, status
+from recoverly.cli.common import EXIT_BAD_INPUT, err_console
+from recoverly.domain.errors import RecoverlyError
+
+app = typer.Typer(
+    name="recoverly",
+    help=(
+        "Recoverly: collections and recovery, lawfully and transparently.\n\n"
+        "Start with [bold]recoverly simulate portfolio --accounts 1000 --out p.csv[/bold], "
+        "then [bold]recoverly import portfolio p.csv[/bold] and "
+        "[bold]recoverly status[/bold]. The database is RECOVERLY_DATABASE_URL "
+        "(default sqlite:///./recoverly.db)."
+    ),
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(imports.app, name="import")
+app.add_typer(simulate.app, name="simulate")
+app.add_typer(db.app, name="db")
+app.add_typer(access.tenant_app, name="tenant")
+app.add_typer(access.user_app, name="user")
+app.add_typer(access.token_app, name="token")
+app.command("status")(status.status)
+app.command("serve")(serve.serve)
+
+
+def run() -> None:
+    """Entry point: refusals become a clear message and exit code 2, never a traceback."""
+    try:
+        app()
+    except RecoverlyError as exc:
+        err_console.print(f"[red]error:[/red] {exc.message}", highlight=False)
+        raise SystemExit(EXIT_BAD_INPUT) from None

@@ -1,0 +1,27 @@
+"""Settings, read once from the environment (prefix ``RECOVERLY_``) or a ``.env`` file."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything Recoverly reads from its environment.
+
+    ``RECOVERLY_DATABASE_URL`` picks the store: SQLite for a laptop, PostgreSQL in
+    production. Plain ``postgresql://`` URLs are accepted and use psycopg 3.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="RECOVERLY_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(default="sqlite:///./recoverly.db")
+    default_tenant: str = Field(default="default")
+    import_batch_rows: int = Field(default=100_000, ge=1_000)
+
+
+@cache
+def get_settings() -> Settings:
+    return Settings()

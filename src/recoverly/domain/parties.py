@@ -1,0 +1,68 @@
+"""Debtors and the ways to reach them.
+
+A debtor is a person or a company. Each contact point records where it came from, whether
+the debtor consented to its use, and whether it is verified, because the compliance rules
+of most jurisdictions turn on exactly those three facts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class DebtorType(StrEnum):
+    PERSON = "person"
+    COMPANY = "company"
+
+
+class ContactKind(StrEnum):
+    PHONE = "phone"
+    EMAIL = "email"
+    ADDRESS = "address"
+
+
+class Consent(StrEnum):
+    """Whether the debtor agreed to be contacted through this point."""
+
+    UNKNOWN = "unknown"
+    GIVEN = "given"
+    WITHDRAWN = "withdrawn"
+
+
+class Verification(StrEnum):
+    UNVERIFIED = "unverified"
+    VERIFIED = "verified"
+    INVALID = "invalid"
+
+
+@dataclass(frozen=True, slots=True)
+class ContactPoint:
+    kind: ContactKind
+    value: str
+    source: str
+    consent: Consent = Consent.UNKNOWN
+    verification: Verification = Verification.UNVERIFIED
+
+    @property
+    def usable(self) -> bool:
+        """A point may be used unless consent was withdrawn or it is known to be wrong."""
+        return self.consent != Consent.WITHDRAWN and self.verification != Verification.INVALID
+
+
+@dataclass(frozen=True, slots=True)
+class Debtor:
+    debtor_id: str
+    name: str
+    country: str
+    timezone: str
+    debtor_type: DebtorType = DebtorType.PERSON
+    region: str | None = None
+    language: str | None = None
+    national_id: str | None = None
+    contact_points: tuple[ContactPoint, ...] = field(default=())
+
+    @property
+    def jurisdiction(self) -> str:
+        """ISO 3166-1 alpha-2, with ``-`` and the ISO 3166-2 subdivision when known."""
+        return f"{self.country}-{self.region}" if self.region else self.country

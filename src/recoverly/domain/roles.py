@@ -1,0 +1,53 @@
+"""Roles and what personal data each may see in clear.
+
+Kept in one place so that the API, the web UI and exports mask the same fields for the
+same roles, and so that a reviewer can read the whole policy at a glance.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    SUPERVISOR = "supervisor"
+    AGENT = "agent"
+    COMPLIANCE = "compliance"
+    READONLY = "readonly"
+
+
+class PersonalField(StrEnum):
+    NATIONAL_ID = "national_id"
+    PHONE = "phone"
+    EMAIL = "email"
+    ADDRESS = "address"
+    DATE_OF_BIRTH = "date_of_birth"
+
+
+# Agents and supervisors must reach debtors, so they see how; only admins and compliance
+# officers (who answer subject-access requests and regulators) see national ids.
+_CLEAR: dict[Role, frozenset[PersonalField]] = {
+    Role.ADMIN: frozenset(PersonalField),
+    Role.COMPLIANCE: frozenset(PersonalField),
+    Role.SUPERVISOR: frozenset({PersonalField.PHONE, PersonalField.EMAIL, PersonalField.ADDRESS}),
+    Role.AGENT: frozenset({PersonalField.PHONE, PersonalField.EMAIL, PersonalField.ADDRESS}),
+    Role.READONLY: frozenset(),
+}
+
+
+def sees_in_clear(role: Role, field: PersonalField) -> bool:
+    return field in _CLEAR[role]
+
+
+def mask(value: str | None, field: PersonalField) -> str | None:
+    """Hide all but what a person needs to recognise a value (last digits, domain)."""
+    if value is None or value == "":
+        return value
+    if field == PersonalField.EMAIL and "@" in value:
+        local, _, domain = value.partition("@")
+        return f"{local[:1]}***@{domain}"
+    if field in (PersonalField.PHONE, PersonalField.NATIONAL_ID):
+        keep = 2 if len(value) > 6 else 0
+        return "*" * (len(value) - keep) + value[len(value) - keep :]
+    return "***"

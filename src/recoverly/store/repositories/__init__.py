@@ -1,0 +1,1 @@
+"""The only home of SQL: one module per area, functions taking a Connection."""

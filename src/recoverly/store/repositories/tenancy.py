@@ -1,0 +1,118 @@
+"""Tenants, users and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, insert, select, update
+
+from recoverly.domain.errors import InvalidInput, NotFound
+from recoverly.domain.roles import Role
+from recoverly.store.tables import api_tokens, tenants, users
+
+TOKEN_PREFIX = "rcv_"
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is calling: the tenant and role a token or a log-in grants."""
+
+    tenant_id: int
+    tenant: str
+    role: Role
+    subject: str
+
+
+def tenant_id(conn: Connection, name: str) -> int:
+    found = conn.execute(select(tenants.c.id).where(tenants.c.name == name)).scalar()
+    if found is None:
+        raise NotFound(f"no tenant named {name!r}; create it with: recoverly tenant create {name}")
+    return int(found)
+
+
+def create_tenant(conn: Connection, name: str, now: datetime) -> int:
+    if not name or len(name) > 64 or not name.replace("-", "").replace("_", "").isalnum():
+        raise InvalidInput(
+            f"tenant name must be 1-64 letters, digits, '-' or '_'; got {name!r}"
+        )
+    if conn.execute(select(tenants.c.id).where(tenants.c.name == name)).scalar() is not None:
+        raise InvalidInput(f"tenant {name!r} already exists")
+    return int(conn.execute(insert(tenants).values(name=name, created_at=now)).inserted_primary_key[0])  # type: ignore[index]
+
+
+def ensure_tenant(conn: Connection, name: str, now: datetime) -> int:
+    """The id of tenant ``name``, creating it (used for the default tenant only)."""
+    found = conn.execute(select(tenants.c.id).where(tenants.c.name == name)).scalar()
+    return int(found) if found is not None else create_tenant(conn, name, now)
+
+
+def list_tenants(conn: Connection) -> list[str]:
+    return list(conn.execute(select(tenants.c.name).order_by(tenants.c.name)).scalars())
+
+
+def create_user(
+    conn: Connection, tenant: int, username: str, password_hash: str, role: Role, now: datetime
+) -> int:
+    exists = conn.execute(
+        select(users.c.id).where(users.c.tenant_id == tenant, users.c.username == username)
+    ).scalar()
+    if exists is not None:
+        raise InvalidInput(f"user {username!r} already exists in this tenant")
+    result = conn.execute(
+        insert(users).values(
+            tenant_id=tenant,
+            username=username,
+            password_hash=password_hash,
+            role=role.value,
+            disabled=False,
+            created_at=now,
+        )
+    )
+    return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+
+def user_credentials(conn: Connection, tenant: int, username: str) -> tuple[str, Role] | None:
+    row = conn.execute(
+        select(users.c.password_hash, users.c.role).where(
+            users.c.tenant_id == tenant, users.c.username == username, ~users.c.disabled
+        )
+    ).first()
+    return None if row is None else (row.password_hash, Role(row.role))
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(conn: Connection, tenant: int, role: Role, label: str, now: datetime) -> str:
+    """Issue a bearer token; only its hash is stored, so it is shown once."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    conn.execute(
+        insert(api_tokens).values(
+            tenant_id=tenant, role=role.value, token_hash=_hash(token), label=label, created_at=now
+        )
+    )
+    return token
+
+
+def principal_for_token(conn: Connection, token: str) -> Principal | None:
+    row = conn.execute(
+        select(api_tokens.c.id, api_tokens.c.role, tenants.c.id.label("tid"), tenants.c.name)
+        .join(tenants, tenants.c.id == api_tokens.c.tenant_id)
+        .where(api_tokens.c.token_hash == _hash(token), api_tokens.c.revoked_at.is_(None))
+    ).first()
+    if row is None:
+        return None
+    return Principal(int(row.tid), row.name, Role(row.role), f"token:{row.id}")
+
+
+def revoke_token(conn: Connection, token: str, now: datetime | None = None) -> bool:
+    result = conn.execute(
+        update(api_tokens)
+        .where(api_tokens.c.token_hash == _hash(token), api_tokens.c.revoked_at.is_(None))
+        .values(revoked_at=now or datetime.now(UTC))
+    )
+    return result.rowcount > 0

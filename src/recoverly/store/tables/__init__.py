@@ -1,0 +1,27 @@
+"""Every table of the schema; importing this package registers them on ``metadata``.
+
+Each row carries ``tenant_id``, and every foreign key includes it, so that even a wrong
+query cannot join one tenant's rows to another's.
+"""
+
+from recoverly.store.tables.accounts import accounts
+from recoverly.store.tables.cases import cases, holds
+from recoverly.store.tables.events import contact_attempts, payments, promises
+from recoverly.store.tables.imports import import_runs
+from recoverly.store.tables.parties import contact_points, debtors
+from recoverly.store.tables.tenancy import api_tokens, tenants, users
+
+__all__ = [
+    "accounts",
+    "api_tokens",
+    "cases",
+    "contact_attempts",
+    "contact_points",
+    "debtors",
+    "holds",
+    "import_runs",
+    "payments",
+    "promises",
+    "tenants",
+    "users",
+]

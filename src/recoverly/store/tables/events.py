@@ -1,0 +1,72 @@
+"""Payments, contact attempts and promises to pay."""
+
+from sqlalchemy import (
+    CHAR,
+    Column,
+    Date,
+    ForeignKeyConstraint,
+    Index,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+)
+
+from recoverly.store.base import BigId, Code, Minor, UTCDateTime, metadata
+
+payments = Table(
+    "payments",
+    metadata,
+    Column("tenant_id", BigId, nullable=False),
+    Column("payment_id", String(64), nullable=False),
+    Column("account_id", String(64), nullable=False),
+    Column("currency", CHAR(3), nullable=False),
+    Column("amount_minor", Minor, nullable=False),
+    Column("paid_at", UTCDateTime, nullable=False),
+    Column("method", Code(32), nullable=False),
+    Column("reference", String(128)),
+    Column("created_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("tenant_id", "payment_id"),
+    ForeignKeyConstraint(
+        ["tenant_id", "account_id"], ["accounts.tenant_id", "accounts.account_id"]
+    ),
+)
+Index("ix_payments_tenant_account", payments.c.tenant_id, payments.c.account_id)
+
+contact_attempts = Table(
+    "contact_attempts",
+    metadata,
+    Column("tenant_id", BigId, nullable=False),
+    Column("contact_id", String(64), nullable=False),
+    Column("debtor_id", String(64), nullable=False),
+    Column("account_id", String(64)),
+    Column("plan_id", String(64)),
+    Column("channel", Code(16), nullable=False),
+    Column("direction", Code(16), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("outcome", Code(32), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("tenant_id", "contact_id"),
+    ForeignKeyConstraint(["tenant_id", "debtor_id"], ["debtors.tenant_id", "debtors.debtor_id"]),
+    ForeignKeyConstraint(
+        ["tenant_id", "account_id"], ["accounts.tenant_id", "accounts.account_id"]
+    ),
+)
+Index("ix_contact_attempts_tenant_debtor_at", contact_attempts.c.tenant_id,
+      contact_attempts.c.debtor_id, contact_attempts.c.at)
+
+promises = Table(
+    "promises",
+    metadata,
+    Column("tenant_id", BigId, nullable=False),
+    Column("promise_id", String(64), nullable=False),
+    Column("account_id", String(64), nullable=False),
+    Column("currency", CHAR(3), nullable=False),
+    Column("amount_minor", Minor, nullable=False),
+    Column("due_date", Date, nullable=False),
+    Column("made_at", UTCDateTime, nullable=False),
+    Column("status", Code(16), nullable=False),
+    PrimaryKeyConstraint("tenant_id", "promise_id"),
+    ForeignKeyConstraint(
+        ["tenant_id", "account_id"], ["accounts.tenant_id", "accounts.account_id"]
+    ),
+)
