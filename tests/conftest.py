@@ -30,7 +30,7 @@ def _libpq(url: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def pg_url(worker_id: str) -> Iterator[str]:
+def pg_url() -> Iterator[str]:
     """A fresh PostgreSQL database for this test worker, dropped at the end."""
     base = os.environ.get("RECOVERLY_TEST_DATABASE_URL", PG_DEFAULT)
     try:
@@ -40,7 +40,8 @@ def pg_url(worker_id: str) -> Iterator[str]:
         if os.environ.get("RECOVERLY_REQUIRE_POSTGRES") == "1":
             pytest.fail(reason + " (RECOVERLY_REQUIRE_POSTGRES=1)")
         pytest.skip(reason)
-    name = f"recoverly_test_{worker_id}_{os.getpid()}"
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    name = f"recoverly_test_{worker}_{os.getpid()}"
     with admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{name}"')

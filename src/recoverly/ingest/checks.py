@@ -1,0 +1,160 @@
+"""Vectorised cell checks: each turns a text column into a message per bad cell.
+
+A check is a list of ``(condition, message)`` pairs for one column; the first condition
+that holds gives the cell's one message, so a cell never gets two contradictory reasons
+(an undecodable cell is not also reported as "not a date"). Messages quote the cell.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import polars as pl
+
+from recoverly.ingest.formats import INVALID_UTF8
+
+Rule = tuple[pl.Expr, pl.Expr | str]
+
+MAX_ID = 64
+_DECIMAL = r"^\d{1,15}(\.\d+)?$"
+_ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
+_ID_TEXT = r"^[^\x00-\x1f\x7f]+$"
+
+
+def text(column: str) -> pl.Expr:
+    """The cell with surrounding spaces removed; empty cells are null."""
+    stripped = pl.col(column).str.strip_chars()
+    return pl.when(stripped == "").then(None).otherwise(stripped)
+
+
+def quoted(expr: pl.Expr, before: str, after: str) -> pl.Expr:
+    """``before "cell" after``, with long cells cut so that a report stays readable."""
+    cell = pl.when(expr.str.len_chars() > 40).then(expr.str.slice(0, 37) + "...").otherwise(expr)
+    return pl.concat_str([pl.lit(f'{before}"'), cell, pl.lit(f'"{after}')])
+
+
+def first_message(column: str, rules: Sequence[Rule]) -> pl.Expr:
+    """The message of the first failing rule for each cell of ``column``, else null."""
+    chain: pl.Expr | None = None
+    utf8 = pl.col(column) == INVALID_UTF8
+    all_rules: list[Rule] = [(utf8, f"{column}: not valid UTF-8 text"), *rules]
+    when = None
+    for condition, message in all_rules:
+        msg = pl.lit(message) if isinstance(message, str) else message
+        when = pl.when(condition).then(msg) if when is None else when.when(condition).then(msg)
+    assert when is not None
+    chain = when.otherwise(None)
+    return chain.alias(column)
+
+
+def required(column: str) -> Rule:
+    return text(column).is_null(), f"{column}: required but empty"
+
+
+def identifier(column: str) -> list[Rule]:
+    value = text(column)
+    return [
+        (value.str.len_chars() > MAX_ID, f"{column}: longer than {MAX_ID} characters"),
+        (~value.str.contains(_ID_TEXT), f"{column}: contains control characters"),
+    ]
+
+
+def max_length(column: str, limit: int) -> Rule:
+    return text(column).str.len_chars() > limit, f"{column}: longer than {limit} characters"
+
+
+def iso_date(column: str) -> list[Rule]:
+    value = text(column)
+    return [
+        (
+            value.is_not_null()
+            & (~value.str.contains(_ISO_DATE) | parse_date(column).is_null()),
+            quoted(value, f"{column}: ", " is not a date in ISO 8601 form YYYY-MM-DD"),
+        )
+    ]
+
+
+def parse_date(column: str) -> pl.Expr:
+    return text(column).str.to_date("%Y-%m-%d", strict=False)
+
+
+def amount(column: str, decimals: pl.Expr) -> list[Rule]:
+    """A non-negative plain decimal with no more decimals than the currency has."""
+    value = text(column)
+    fraction = value.str.extract(r"\.(\d+)$").str.len_chars().fill_null(0)
+    return [
+        (
+            value.str.starts_with("-") & value.str.slice(1).str.contains(_DECIMAL),
+            quoted(value, f"{column}: ", " must not be negative"),
+        ),
+        (
+            value.is_not_null() & ~value.str.contains(_DECIMAL),
+            quoted(value, f"{column}: ", " is not a decimal amount such as 1234.50"),
+        ),
+        (
+            value.is_not_null() & decimals.is_not_null() & (fraction > decimals),
+            pl.concat_str(
+                [
+                    quoted(value, f"{column}: ", " has more decimals than its currency's "),
+                    decimals.cast(pl.String),
+                ]
+            ),
+        ),
+    ]
+
+
+def to_minor(column: str, decimals: pl.Expr) -> pl.Expr:
+    """A checked decimal cell as an integer count of minor units (exact, no float)."""
+    value = text(column)
+    whole = value.str.extract(r"^(\d+)").cast(pl.Int64)
+    frac_text = value.str.extract(r"\.(\d+)$").fill_null("")
+    frac_digits = frac_text.str.len_chars().cast(pl.Int64)
+    frac = pl.when(frac_text == "").then(0).otherwise(frac_text.cast(pl.Int64, strict=False))
+    scale = pl.lit(10, dtype=pl.Int64).pow(decimals.cast(pl.Int64))
+    frac_scale = pl.lit(10, dtype=pl.Int64).pow(
+        (decimals - frac_digits).clip(lower_bound=0).cast(pl.Int64)
+    )
+    return pl.when(value.is_null()).then(None).otherwise(whole * scale + frac * frac_scale)
+
+
+def member(column: str, allowed: pl.Series | list[str], what: str, value: pl.Expr | None = None) -> Rule:
+    cell = text(column) if value is None else value
+    return (
+        cell.is_not_null() & ~cell.is_in(allowed),
+        quoted(text(column), f"{column}: ", f" is not {what}"),
+    )
+
+
+def errors_frame(df: pl.DataFrame, row: str, messages: list[pl.Expr]) -> pl.DataFrame:
+    """Long form ``(row, column, message)`` of every non-null message."""
+    if not messages:
+        return pl.DataFrame(schema={row: pl.UInt32, "column": pl.String, "message": pl.String})
+    wide = df.select(pl.col(row), *messages)
+    return (
+        wide.unpivot(index=row, variable_name="column", value_name="message")
+        .drop_nulls("message")
+    )
+
+
+def parse_instant(column: str) -> pl.Expr:
+    """An ISO 8601 date or date-time cell as a UTC instant.
+
+    A bare date means midnight UTC and a time without an offset is read as UTC, because
+    exports from core systems usually are; both forms are documented in docs/formats.md.
+    """
+    value = text(column).str.replace(r"^(\d{4}-\d{2}-\d{2})[ T]", "${1}T")
+    value = value.str.replace(r"[Zz]$", "+00:00")
+    value = value.str.replace(r"^(\d{4}-\d{2}-\d{2})$", "${1}T00:00:00")
+    value = value.str.replace(r"T(\d{2}:\d{2})([+-]|$)", "T${1}:00${2}")
+    value = pl.when(value.str.contains(r"[+-]\d{2}:?\d{2}$")).then(value).otherwise(value + "+00:00")
+    return value.str.to_datetime("%Y-%m-%dT%H:%M:%S%.f%z", time_zone="UTC", strict=False)
+
+
+def instant(column: str) -> list[Rule]:
+    value = text(column)
+    return [
+        (
+            value.is_not_null() & parse_instant(column).is_null(),
+            quoted(value, f"{column}: ", " is not an ISO 8601 date or date-time"),
+        )
+    ]

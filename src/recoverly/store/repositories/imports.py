@@ -1,0 +1,27 @@
+"""Lookups an import needs: which accounts and debtors the tenant already has."""
+
+from __future__ import annotations
+
+import polars as pl
+from sqlalchemy import Connection, select
+
+from recoverly.store.tables import accounts, debtors
+
+
+def account_keys(conn: Connection, tenant_id: int) -> pl.DataFrame:
+    """``account_id, debtor_id, case_id, currency`` of every account of the tenant."""
+    rows = conn.execute(
+        select(accounts.c.account_id, accounts.c.debtor_id, accounts.c.case_id, accounts.c.currency)
+        .where(accounts.c.tenant_id == tenant_id)
+    ).all()
+    return pl.DataFrame(
+        rows,
+        schema={"account_id": pl.String, "debtor_id": pl.String, "case_id": pl.String,
+                "currency": pl.String},
+        orient="row",
+    )
+
+
+def debtor_keys(conn: Connection, tenant_id: int) -> pl.DataFrame:
+    rows = conn.execute(select(debtors.c.debtor_id).where(debtors.c.tenant_id == tenant_id)).all()
+    return pl.DataFrame(rows, schema={"debtor_id": pl.String}, orient="row")
