@@ -75,7 +75,7 @@ class Balance:
 class Account:
     account_id: str
     debtor_id: str
-    product: Product
+    product: str
     balance: Balance
     due_date: date
     past_due_since: date | None
