@@ -21,10 +21,19 @@ _ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
 _ID_TEXT = r"^[^\x00-\x1f\x7f]+$"
 
 
+def normalise(batch: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    """Strip surrounding spaces from every cell once; empty cells become null.
+
+    Every rule reads cells through ``text``, which assumes this has been done.
+    """
+    return batch.with_columns(
+        pl.col(c).str.strip_chars().replace("", None).alias(c) for c in columns
+    )
+
+
 def text(column: str) -> pl.Expr:
-    """The cell with surrounding spaces removed; empty cells are null."""
-    stripped = pl.col(column).str.strip_chars()
-    return pl.when(stripped == "").then(None).otherwise(stripped)
+    """A cell of a ``normalise``d batch."""
+    return pl.col(column)
 
 
 def quoted(expr: pl.Expr, before: str, after: str) -> pl.Expr:
@@ -125,14 +134,28 @@ def member(column: str, allowed: pl.Series | list[str], what: str, value: pl.Exp
     )
 
 
-def errors_frame(df: pl.DataFrame, row: str, messages: list[pl.Expr]) -> pl.DataFrame:
-    """Long form ``(row, column, message)`` of every non-null message."""
-    if not messages:
-        return pl.DataFrame(schema={row: pl.UInt32, "column": pl.String, "message": pl.String})
-    wide = df.select(pl.col(row), *messages)
+def errors_frame(df: pl.DataFrame, row: str, rules: dict[str, list[Rule]]) -> pl.DataFrame:
+    """Long form ``(row, column, message)``: one message per bad cell.
+
+    Conditions are evaluated over the whole batch, but messages (string building, the
+    costly part) only over the rows that failed something, so a clean file pays little.
+    """
+    schema = {row: pl.UInt32, "column": pl.String, "message": pl.String}
+    conditions = [
+        condition
+        for column, column_rules in rules.items()
+        for condition in [pl.col(column) == INVALID_UTF8, *(c for c, _ in column_rules)]
+    ]
+    failing = df.filter(pl.any_horizontal(conditions).fill_null(False))
+    if failing.height == 0:
+        return pl.DataFrame(schema=schema)
+    wide = failing.select(
+        pl.col(row), *(first_message(column, r) for column, r in rules.items())
+    )
     return (
         wide.unpivot(index=row, variable_name="column", value_name="message")
         .drop_nulls("message")
+        .cast(schema)  # type: ignore[arg-type]
     )
 
 

@@ -7,10 +7,12 @@ what ``email-validator`` accepts, skip the library call; everything else gets it
 
 from __future__ import annotations
 
+from functools import cache
+
 import phonenumbers
 import polars as pl
 from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
-from phonenumbers import NumberParseException, PhoneNumberFormat, timezone
+from phonenumbers import NumberParseException, PhoneMetadata, PhoneNumberFormat, timezone
 
 _ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
@@ -19,44 +21,118 @@ _SPECIAL_SUFFIXES = tuple(f".{d}" for d in SPECIAL_USE_DOMAIN_NAMES)
 
 
 def normalise_phones(pairs: pl.DataFrame) -> pl.DataFrame:
-    """E.164 form, zone (when the number tells one) and error for each (phone, country).
+    """E.164 form and error for each distinct (phone, country).
+
+    Numbers already written in international form are checked against the validation
+    patterns of the debtor's own country in bulk (see ``_fast_valid``); the library's
+    verdict is asked for every other number, and for every number the fast check did not
+    accept, so the result is always the library's.
 
     Args:
         pairs: distinct rows of ``phone`` (as written) and ``country`` (default region).
 
     Returns:
-        ``pairs`` with ``phone_e164``, ``phone_zone`` and ``phone_error`` added.
+        ``pairs`` with ``phone_e164`` and ``phone_error`` added.
     """
+    compact = pl.col("phone").str.replace_all(r"[\s().-]", "")
+    pairs = pairs.with_columns(compact.alias("_compact"))
+    accepted = []
+    for (country,), group in pairs.partition_by("country", as_dict=True).items():
+        check = _fast_valid(country) if isinstance(country, str) else None
+        if check is not None:
+            accepted.append(group.filter(check))
+    fast = (
+        pl.concat(accepted).select(
+            "phone", "country", pl.col("_compact").alias("phone_e164"),
+            pl.lit(None, dtype=pl.String).alias("phone_error"),
+        )
+        if accepted
+        else pl.DataFrame(schema={"phone": pl.String, "country": pl.String,
+                                  "phone_e164": pl.String, "phone_error": pl.String})
+    )
+    rest = pairs.join(fast.select("phone", "country"), on=["phone", "country"], how="anti",
+                      nulls_equal=True)
     e164: list[str | None] = []
-    zones: list[str | None] = []
     errors: list[str | None] = []
-    for raw, country in pairs.select("phone", "country").iter_rows():
-        number, zone, error = _phone(raw, country)
+    for raw, country in rest.select("phone", "country").iter_rows():
+        number, error = _phone(raw, country)
         e164.append(number)
-        zones.append(zone)
         errors.append(error)
-    return pairs.with_columns(
+    slow = rest.select("phone", "country").with_columns(
         pl.Series("phone_e164", e164, dtype=pl.String),
-        pl.Series("phone_zone", zones, dtype=pl.String),
         pl.Series("phone_error", errors, dtype=pl.String),
     )
+    return pl.concat([fast, slow])
 
 
-def _phone(raw: str, country: str | None) -> tuple[str | None, str | None, str | None]:
+_TYPES = ("premium_rate", "toll_free", "shared_cost", "voip", "personal_number", "pager", "uan",
+          "voicemail", "fixed_line")
+
+
+@cache
+def _fast_valid(country: str) -> pl.Expr | None:
+    """A bulk test that accepts only numbers ``phonenumbers.is_valid_number`` accepts.
+
+    It mirrors the library's own rule for a country whose metadata the library consults
+    first for its calling code (so no other region can claim the number): the national
+    number must match the general description and at least one number type, each with
+    its possible lengths. Countries where that does not hold get ``None`` (no fast path).
+    """
+    metadata = PhoneMetadata.metadata_for_region(country, None)
+    if metadata is None:
+        return None
+    code = metadata.country_code
+    regions = phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(code, ())
+    if not regions or regions[0] != country or metadata.leading_digits is not None:
+        return None
+    prefix = f"+{code}"
+    national = pl.col("_compact").str.strip_prefix(prefix)
+    length = national.str.len_chars()
+
+    def matches(desc: object) -> pl.Expr | None:
+        pattern = getattr(desc, "national_number_pattern", None)
+        if not pattern:
+            return None
+        cond = national.str.contains(f"^(?:{pattern})$")
+        lengths = list(getattr(desc, "possible_length", ()) or ())
+        return length.is_in(lengths) & cond if lengths else cond
+
+    general = matches(metadata.general_desc)
+    descs = [getattr(metadata, name) for name in _TYPES]
+    if not metadata.same_mobile_and_fixed_line_pattern:
+        descs.append(metadata.mobile)
+    types = [m for m in (matches(d) for d in descs) if m is not None]
+    if general is None or not types:
+        return None
+    shaped = pl.col("_compact").str.contains(rf"^\{prefix}\d{{4,15}}$")
+    check = shaped & general & pl.any_horizontal(types)
+    try:  # a pattern the Rust regex engine cannot compile just means no fast path
+        pl.DataFrame({"_compact": [prefix + "0"]}).select(check)
+    except pl.exceptions.ComputeError:
+        return None
+    return check
+
+
+def phone_zones(numbers: list[str]) -> dict[str, str]:
+    """The zone of each E.164 number whose prefix lies in exactly one zone."""
+    out = {}
+    for number in numbers:
+        zones = [z for z in timezone.time_zones_for_number(phonenumbers.parse(number)) if "/" in z]
+        if len(zones) == 1:
+            out[number] = zones[0]
+    return out
+
+
+def _phone(raw: str, country: str | None) -> tuple[str | None, str | None]:
     try:
         parsed = phonenumbers.parse(raw, country)
     except NumberParseException as exc:
         reason = str(exc).split(") ", 1)[-1].rstrip(".")
-        return None, None, f'phone: "{raw}" is not a phone number ({reason})'
+        return None, f'phone: "{raw}" is not a phone number ({reason})'
     if not phonenumbers.is_valid_number(parsed):
         where = f" for {country}" if country and not raw.startswith("+") else ""
-        return None, None, f'phone: "{raw}" is not a valid number{where}'
-    zones = [z for z in timezone.time_zones_for_number(parsed) if "/" in z]
-    return (
-        phonenumbers.format_number(parsed, PhoneNumberFormat.E164),
-        zones[0] if len(zones) == 1 else None,
-        None,
-    )
+        return None, f'phone: "{raw}" is not a valid number{where}'
+    return phonenumbers.format_number(parsed, PhoneNumberFormat.E164), None
 
 
 def normalise_emails(values: pl.Series) -> pl.DataFrame:

@@ -18,6 +18,7 @@ from recoverly.ingest.spec import CONTACTS, PAYMENTS, FileSpec
 
 def _complete(batch: pl.DataFrame, spec: FileSpec) -> pl.DataFrame:
     missing = [c for c in spec.known if c not in batch.columns]
+    batch = ck.normalise(batch, [c for c in batch.columns if c != ROW])
     return batch.with_columns(pl.lit(None, dtype=pl.String).alias(c) for c in missing)
 
 
@@ -99,8 +100,8 @@ def validate_payments(
         ],
         "reference": [ck.max_length("reference", 128)],
     }
-    errors = ck.errors_frame(df, ROW, [ck.first_message(c, r) for c, r in rules.items()])
-    errors = _with_duplicates(errors, df["payment_id"].str.strip_chars(), df[ROW], duplicates,
+    errors = ck.errors_frame(df, ROW, rules)
+    errors = _with_duplicates(errors, df["payment_id"], df[ROW], duplicates,
                               "payment_id")
     rows = _good(df, errors).select(
         ck.text("payment_id").alias("payment_id"),
@@ -188,7 +189,7 @@ def validate_contacts(
                       ck.text("direction").str.to_lowercase())
         ],
     }
-    errors = ck.errors_frame(df, ROW, [ck.first_message(c, r) for c, r in rules.items()])
+    errors = ck.errors_frame(df, ROW, rules)
     errors = _with_duplicates(errors, df["_id"], df[ROW], duplicates, id_column)
     at = ck.parse_instant("at") if at_column == "at" else ck.parse_instant("scheduled_at")
     rows = _good(df, errors).select(

@@ -18,7 +18,7 @@ from recoverly.domain.money import currency_codes, minor_units
 from recoverly.domain.parties import Consent, ContactKind, DebtorType, Verification
 from recoverly.ingest import checks as ck
 from recoverly.ingest import reference as ref
-from recoverly.ingest.contacts_points import normalise_emails, normalise_phones
+from recoverly.ingest.contacts_points import normalise_emails, normalise_phones, phone_zones
 from recoverly.ingest.duplicates import DuplicateTracker
 from recoverly.ingest.formats import ROW
 from recoverly.ingest.spec import PORTFOLIO
@@ -64,7 +64,8 @@ def validate(
     """
     present = set(batch.columns)
     missing = [c for c in PORTFOLIO.known if c not in present]
-    df = batch.with_columns(pl.lit(None, dtype=pl.String).alias(c) for c in missing)
+    df = ck.normalise(batch, [c for c in batch.columns if c != ROW])
+    df = df.with_columns(pl.lit(None, dtype=pl.String).alias(c) for c in missing)
 
     country = ck.text("country").str.to_uppercase()
     currency = ck.text("currency").str.to_uppercase()
@@ -168,9 +169,9 @@ def validate(
             name, dec
         )
 
-    errors = ck.errors_frame(df, ROW, [ck.first_message(c, r) for c, r in rules.items()])
+    errors = ck.errors_frame(df, ROW, rules)
     errors = errors.with_columns(pl.lit(None, dtype=pl.UInt32).alias("ref_row"))
-    dups = duplicates.check(df["account_id"].str.strip_chars(), df[ROW])
+    dups = duplicates.check(df["account_id"], df[ROW])
     if dups.height:
         errors = pl.concat(
             [
@@ -199,7 +200,7 @@ def _with_phones(df: pl.DataFrame) -> pl.DataFrame:
     )
     if pairs.height == 0:
         return df.with_columns(
-            pl.lit(None, dtype=pl.String).alias(c) for c in ("phone_e164", "phone_zone", "phone_error")
+            pl.lit(None, dtype=pl.String).alias(c) for c in ("phone_e164", "phone_error")
         )
     table = normalise_phones(pairs)
     return df.with_columns(ck.text("phone").alias("_phone_key")).join(
@@ -237,7 +238,12 @@ def _with_zone(df: pl.DataFrame) -> pl.DataFrame:
         default=None,
         return_dtype=pl.String,
     )
-    zone = pl.coalesce(ck.text("timezone"), region_zone, country_zone, pl.col("phone_zone"))
+    known = pl.coalesce(ck.text("timezone"), region_zone, country_zone)
+    # Only debtors with no other clue need their phone prefix's zone (a library call each).
+    unclear = df.filter(known.is_null() & pl.col("phone_e164").is_not_null())["phone_e164"]
+    by_phone = phone_zones(unclear.unique().to_list()) if unclear.len() else {}
+    phone_zone = pl.col("phone_e164").replace_strict(by_phone, default=None, return_dtype=pl.String)
+    zone = pl.coalesce(known, phone_zone)
     return df.with_columns(
         zone.alias("_timezone"),
         (ck.text("timezone").is_null() & zone.is_null()).alias("_zone_error"),

@@ -2,7 +2,7 @@
 
 The ORM and even multi-row INSERTs are an order of magnitude slower than COPY (see
 shared/research/performance-floors.md), so large imports stream each batch into a
-per-transaction staging table with binary COPY and merge it with one
+per-transaction staging table with COPY (CSV written by Polars) and merge it with one
 ``INSERT .. ON CONFLICT``. SQLite has no COPY; one prepared ``INSERT .. ON CONFLICT`` run
 with ``executemany`` inside the import's single transaction is its fastest path.
 Both run inside the caller's transaction, so a failed import leaves nothing behind.
@@ -10,11 +10,12 @@ Both run inside the caller's transaction, so a failed import leaves nothing behi
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import polars as pl
-from sqlalchemy import JSON, Connection, Table
+from sqlalchemy import Connection, Table
 
 from recoverly.store.base import UTCDateTime
 
@@ -119,20 +120,6 @@ def _sqlite(
         cursor.close()
 
 
-def _pg_type(col_type: object, dtype: pl.DataType) -> str:
-    if isinstance(col_type, UTCDateTime):
-        return "timestamptz"
-    if isinstance(col_type, JSON):
-        return "jsonb"
-    if dtype == pl.Date:
-        return "date"
-    if dtype == pl.Boolean:
-        return "bool"
-    if dtype.is_integer():
-        return "int8"
-    return "text"
-
-
 def _postgres(
     conn: Connection,
     table: Table,
@@ -142,30 +129,26 @@ def _postgres(
     update: Sequence[str],
     merge_json: Sequence[str],
 ) -> None:
+    # Polars writes the CSV in Rust, so no row passes through Python. In COPY's CSV form an
+    # unquoted empty field is NULL and a quoted "" is an empty string, exactly as Polars
+    # writes them; timestamps carry their offset.
     raw = conn.connection.driver_connection
     assert raw is not None
     stage = f"_stage_{table.name}"
-    types = [_pg_type(table.c[name].type, frame.schema[name]) for name in columns]
-    # jsonb's binary wire form is a version byte and the JSON text. psycopg would encode a
-    # str as a JSON *string*, so the JSON text goes as raw bytes that the server reads
-    # with jsonb's own receive function (the column's type, not the declared one, decides).
-    raw_json = [name for name, kind in zip(columns, types, strict=True) if kind == "jsonb"]
-    if raw_json:
-        frame = frame.with_columns(
-            (pl.lit("\x01") + pl.col(name)).cast(pl.Binary).alias(name) for name in raw_json
-        )
-        types = ["bytea" if kind == "jsonb" else kind for kind in types]
     col_list = ", ".join(columns)
+    buffer = io.BytesIO()
+    frame.write_csv(buffer, include_header=False)
     with raw.cursor() as cur:
         cur.execute(
             f"CREATE TEMP TABLE IF NOT EXISTS {stage} "
             f"(LIKE {table.name} INCLUDING DEFAULTS) ON COMMIT DROP"
         )
         cur.execute(f"TRUNCATE {stage}")
-        with cur.copy(f"COPY {stage} ({col_list}) FROM STDIN (FORMAT BINARY)") as copy:
-            copy.set_types(types)
-            for row in frame.iter_rows():
-                copy.write_row(row)
+        with cur.copy(f"COPY {stage} ({col_list}) FROM STDIN (FORMAT CSV)") as copy:
+            view = buffer.getbuffer()
+            for start in range(0, len(view), 1 << 20):
+                copy.write(view[start : start + (1 << 20)])
+            del view
         merge = "{c} = {t}.{c} || excluded.{c}"
         cur.execute(
             f"INSERT INTO {table.name} ({col_list}) SELECT {col_list} FROM {stage} "
