@@ -72,8 +72,10 @@ def main() -> None:
     args = parser.parse_args()
     portfolio = convert(args.source, args.as_of)
     portfolio.write_csv(args.out)
-    print(f"{portfolio.height} open invoices of {portfolio['debtor_id'].n_unique()} customers "
-          f"on {args.as_of} -> {args.out}")
+    print(
+        f"{portfolio.height} open invoices of {portfolio['debtor_id'].n_unique()} customers "
+        f"on {args.as_of} -> {args.out}"
+    )
 
 
 if __name__ == "__main__":

@@ -7,26 +7,30 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
-from argon2 import PasswordHasher
 
 from recoverly.cli.common import TenantOption, console, resolve_tenant, store
 from recoverly.domain.errors import InvalidInput
 from recoverly.domain.roles import Role
-from recoverly.store.repositories import tenancy
 
-tenant_app = typer.Typer(help="Create and list tenants (one per client or portfolio owner).", no_args_is_help=True)
+tenant_app = typer.Typer(
+    help="Create and list tenants (one per client or portfolio owner).", no_args_is_help=True
+)
 user_app = typer.Typer(help="Create users who log in to the web UI.", no_args_is_help=True)
 token_app = typer.Typer(help="Issue API bearer tokens.", no_args_is_help=True)
 
 RoleOption = Annotated[
     Role,
-    typer.Option("--role", help="admin, supervisor, agent, compliance or readonly.", case_sensitive=False),
+    typer.Option(
+        "--role", help="admin, supervisor, agent, compliance or readonly.", case_sensitive=False
+    ),
 ]
 
 
 @tenant_app.command("create")
 def create_tenant(name: Annotated[str, typer.Argument(help="Tenant name, e.g. acme.")]) -> None:
     """Create a tenant: a fully isolated set of debtors, accounts, users and tokens."""
+    from recoverly.store.repositories import tenancy
+
     with store().begin() as conn:
         tenancy.create_tenant(conn, name, datetime.now(UTC))
     console.print(f"created tenant {name}")
@@ -35,6 +39,8 @@ def create_tenant(name: Annotated[str, typer.Argument(help="Tenant name, e.g. ac
 @tenant_app.command("list")
 def list_tenants() -> None:
     """List tenants."""
+    from recoverly.store.repositories import tenancy
+
     with store().connect() as conn:
         for name in tenancy.list_tenants(conn):
             console.print(name, highlight=False)
@@ -58,11 +64,17 @@ def create_user(
     ] = "",
 ) -> None:
     """Create a user who logs in with a password (stored as an Argon2 hash)."""
+    from argon2 import PasswordHasher
+
+    from recoverly.store.repositories import tenancy
+
     if len(password) < 10:
         raise InvalidInput("password must have at least 10 characters")
     with store().begin() as conn:
         tid = resolve_tenant(conn, tenant)
-        tenancy.create_user(conn, tid, username, PasswordHasher().hash(password), role, datetime.now(UTC))
+        tenancy.create_user(
+            conn, tid, username, PasswordHasher().hash(password), role, datetime.now(UTC)
+        )
     console.print(f"created {role.value} {username} in tenant {tenant}", highlight=False)
 
 
@@ -74,6 +86,8 @@ def create_token(
     as_json: Annotated[bool, typer.Option("--json", help="Print {token, tenant, role}.")] = False,
 ) -> None:
     """Issue a bearer token for the API. It is shown once; only its hash is kept."""
+    from recoverly.store.repositories import tenancy
+
     with store().begin() as conn:
         tid = resolve_tenant(conn, tenant)
         token = tenancy.create_token(conn, tid, role, label, datetime.now(UTC))

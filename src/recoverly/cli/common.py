@@ -1,18 +1,18 @@
-"""What every command shares: the console, the store, the tenant option, exit codes."""
+"""What every command shares: the console, the store, the tenant option, exit codes.
+
+Heavy libraries (SQLAlchemy, Polars, FastAPI) are imported inside the commands that need
+them, so that ``recoverly --help`` and every command start quickly.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from datetime import UTC, datetime
 
-from sqlalchemy import Connection, Engine
-
-from recoverly.config import get_settings
-from recoverly.store.repositories import tenancy
-from recoverly.store.session import open_engine
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
 
 console = Console()
 err_console = Console(stderr=True)
@@ -23,7 +23,7 @@ TenantOption = Annotated[
     str,
     typer.Option(
         "--tenant",
-        help="Tenant to work in; created on first use when it is the default one.",
+        help="Tenant to work in; the default one is created on first use.",
         envvar="RECOVERLY_TENANT",
     ),
 ]
@@ -31,11 +31,19 @@ TenantOption = Annotated[
 
 def store() -> Engine:
     """The engine for ``RECOVERLY_DATABASE_URL``, with its schema migrated."""
+    from recoverly.config import get_settings
+    from recoverly.store.session import open_engine
+
     return open_engine(get_settings().database_url)
 
 
 def resolve_tenant(conn: Connection, name: str) -> int:
     """The tenant's id; the default tenant is created on first use, others must exist."""
+    from datetime import UTC, datetime
+
+    from recoverly.config import get_settings
+    from recoverly.store.repositories import tenancy
+
     if name == get_settings().default_tenant:
         return tenancy.ensure_tenant(conn, name, datetime.now(UTC))
     return tenancy.tenant_id(conn, name)

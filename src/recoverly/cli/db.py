@@ -5,7 +5,6 @@ from __future__ import annotations
 import typer
 
 from recoverly.cli.common import console, store
-from recoverly.store.session import current_revision
 
 app = typer.Typer(help="Create or migrate the database schema.", no_args_is_help=True)
 
@@ -13,5 +12,7 @@ app = typer.Typer(help="Create or migrate the database schema.", no_args_is_help
 @app.command("upgrade")
 def upgrade() -> None:
     """Bring the database named by RECOVERLY_DATABASE_URL to the latest schema."""
+    from recoverly.store.session import current_revision
+
     engine = store()
     console.print(f"schema at revision {current_revision(engine)}")

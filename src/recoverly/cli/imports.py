@@ -4,17 +4,24 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from recoverly.cli.common import EXIT_BAD_INPUT, TenantOption, console, err_console, resolve_tenant, store
-from recoverly.config import get_settings
+from recoverly.cli.common import (
+    EXIT_BAD_INPUT,
+    TenantOption,
+    console,
+    err_console,
+    resolve_tenant,
+    store,
+)
 from recoverly.domain.errors import InvalidInput
-from recoverly.ingest import service
-from recoverly.ingest.formats import SourceFile
-from recoverly.ingest.pipeline import ImportReport
+
+if TYPE_CHECKING:
+    from recoverly.ingest.pipeline import ImportReport
+    from recoverly.ingest.service import ImportOptions
 
 app = typer.Typer(
     help=(
@@ -34,12 +41,17 @@ PartialOption = Annotated[
 ]
 QuarantineOption = Annotated[
     Path | None,
-    typer.Option("--quarantine", help="Where --partial writes rejected rows (default FILE.rejected.csv)."),
+    typer.Option(
+        "--quarantine", help="Where --partial writes rejected rows (default FILE.rejected.csv)."
+    ),
 ]
 
 
-def _options(path: Path, partial: bool, quarantine: Path | None) -> service.ImportOptions:
-    return service.ImportOptions(
+def _options(path: Path, partial: bool, quarantine: Path | None) -> ImportOptions:
+    from recoverly.config import get_settings
+    from recoverly.ingest.service import ImportOptions
+
+    return ImportOptions(
         partial=partial,
         quarantine=quarantine,
         batch_rows=get_settings().import_batch_rows,
@@ -80,6 +92,8 @@ def _finish(report: ImportReport) -> None:
 
 
 def _import(path: Path, tenant: str, run: object) -> None:
+    from recoverly.ingest.formats import SourceFile
+
     if not path.exists():
         raise InvalidInput(f"{path}: no such file")
     engine = store()
@@ -109,6 +123,8 @@ def portfolio(
     ] = None,
 ) -> None:
     """Import accounts and their debtors (the Portfolio CSV contract); re-imports update."""
+    from recoverly.ingest import service
+
     day: date = as_of.date() if as_of else datetime.now(UTC).date()
     _import(
         file,
@@ -127,6 +143,8 @@ def payments(
     quarantine: QuarantineOption = None,
 ) -> None:
     """Import payments: payment_id, account_id, amount, paid_at [, currency, method, reference]."""
+    from recoverly.ingest import service
+
     _import(
         file,
         tenant,
@@ -144,6 +162,8 @@ def contacts(
     quarantine: QuarantineOption = None,
 ) -> None:
     """Import contact history, or an exported plan with an added outcome column."""
+    from recoverly.ingest import service
+
     _import(
         file,
         tenant,

@@ -9,15 +9,18 @@ import typer
 from rich.table import Table
 
 from recoverly.cli.common import TenantOption, console, resolve_tenant, store
-from recoverly.store.repositories import status as repo
-from recoverly.store.session import current_revision
 
 
 def status(
     tenant: TenantOption = "default",
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object of counts.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object of counts.")
+    ] = False,
 ) -> None:
     """Counts of debtors, accounts, cases, payments, contacts and more, for one tenant."""
+    from recoverly.store.repositories import status as repo
+    from recoverly.store.session import current_revision
+
     engine = store()
     with engine.begin() as conn:
         tenant_id = resolve_tenant(conn, tenant)

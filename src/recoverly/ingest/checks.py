@@ -44,16 +44,11 @@ def quoted(expr: pl.Expr, before: str, after: str) -> pl.Expr:
 
 def first_message(column: str, rules: Sequence[Rule]) -> pl.Expr:
     """The message of the first failing rule for each cell of ``column``, else null."""
-    chain: pl.Expr | None = None
-    utf8 = pl.col(column) == INVALID_UTF8
-    all_rules: list[Rule] = [(utf8, f"{column}: not valid UTF-8 text"), *rules]
-    when = None
-    for condition, message in all_rules:
-        msg = pl.lit(message) if isinstance(message, str) else message
-        when = pl.when(condition).then(msg) if when is None else when.when(condition).then(msg)
-    assert when is not None
-    chain = when.otherwise(None)
-    return chain.alias(column)
+    utf8: Rule = (pl.col(column) == INVALID_UTF8, f"{column}: not valid UTF-8 text")
+    return pl.coalesce(
+        pl.when(condition).then(pl.lit(message) if isinstance(message, str) else message)
+        for condition, message in (utf8, *rules)
+    ).alias(column)
 
 
 def required(column: str) -> Rule:
@@ -76,8 +71,7 @@ def iso_date(column: str) -> list[Rule]:
     value = text(column)
     return [
         (
-            value.is_not_null()
-            & (~value.str.contains(_ISO_DATE) | parse_date(column).is_null()),
+            value.is_not_null() & (~value.str.contains(_ISO_DATE) | parse_date(column).is_null()),
             quoted(value, f"{column}: ", " is not a date in ISO 8601 form YYYY-MM-DD"),
         )
     ]
@@ -126,7 +120,9 @@ def to_minor(column: str, decimals: pl.Expr) -> pl.Expr:
     return pl.when(value.is_null()).then(None).otherwise(whole * scale + frac * frac_scale)
 
 
-def member(column: str, allowed: pl.Series | list[str], what: str, value: pl.Expr | None = None) -> Rule:
+def member(
+    column: str, allowed: pl.Series | list[str], what: str, value: pl.Expr | None = None
+) -> Rule:
     cell = text(column) if value is None else value
     return (
         cell.is_not_null() & ~cell.is_in(allowed),
@@ -149,9 +145,7 @@ def errors_frame(df: pl.DataFrame, row: str, rules: dict[str, list[Rule]]) -> pl
     failing = df.filter(pl.any_horizontal(conditions).fill_null(False))
     if failing.height == 0:
         return pl.DataFrame(schema=schema)
-    wide = failing.select(
-        pl.col(row), *(first_message(column, r) for column, r in rules.items())
-    )
+    wide = failing.select(pl.col(row), *(first_message(column, r) for column, r in rules.items()))
     return (
         wide.unpivot(index=row, variable_name="column", value_name="message")
         .drop_nulls("message")
@@ -169,7 +163,9 @@ def parse_instant(column: str) -> pl.Expr:
     value = value.str.replace(r"[Zz]$", "+00:00")
     value = value.str.replace(r"^(\d{4}-\d{2}-\d{2})$", "${1}T00:00:00")
     value = value.str.replace(r"T(\d{2}:\d{2})([+-]|$)", "T${1}:00${2}")
-    value = pl.when(value.str.contains(r"[+-]\d{2}:?\d{2}$")).then(value).otherwise(value + "+00:00")
+    value = (
+        pl.when(value.str.contains(r"[+-]\d{2}:?\d{2}$")).then(value).otherwise(value + "+00:00")
+    )
     return value.str.to_datetime("%Y-%m-%dT%H:%M:%S%.f%z", time_zone="UTC", strict=False)
 
 

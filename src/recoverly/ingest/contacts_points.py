@@ -43,15 +43,24 @@ def normalise_phones(pairs: pl.DataFrame) -> pl.DataFrame:
             accepted.append(group.filter(check))
     fast = (
         pl.concat(accepted).select(
-            "phone", "country", pl.col("_compact").alias("phone_e164"),
+            "phone",
+            "country",
+            pl.col("_compact").alias("phone_e164"),
             pl.lit(None, dtype=pl.String).alias("phone_error"),
         )
         if accepted
-        else pl.DataFrame(schema={"phone": pl.String, "country": pl.String,
-                                  "phone_e164": pl.String, "phone_error": pl.String})
+        else pl.DataFrame(
+            schema={
+                "phone": pl.String,
+                "country": pl.String,
+                "phone_e164": pl.String,
+                "phone_error": pl.String,
+            }
+        )
     )
-    rest = pairs.join(fast.select("phone", "country"), on=["phone", "country"], how="anti",
-                      nulls_equal=True)
+    rest = pairs.join(
+        fast.select("phone", "country"), on=["phone", "country"], how="anti", nulls_equal=True
+    )
     e164: list[str | None] = []
     errors: list[str | None] = []
     for raw, country in rest.select("phone", "country").iter_rows():
@@ -65,8 +74,17 @@ def normalise_phones(pairs: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([fast, slow])
 
 
-_TYPES = ("premium_rate", "toll_free", "shared_cost", "voip", "personal_number", "pager", "uan",
-          "voicemail", "fixed_line")
+_TYPES = (
+    "premium_rate",
+    "toll_free",
+    "shared_cost",
+    "voip",
+    "personal_number",
+    "pager",
+    "uan",
+    "voicemail",
+    "fixed_line",
+)
 
 
 @cache
@@ -82,6 +100,8 @@ def _fast_valid(country: str) -> pl.Expr | None:
     if metadata is None:
         return None
     code = metadata.country_code
+    if code is None:
+        return None
     regions = phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(code, ())
     if not regions or regions[0] != country or metadata.leading_digits is not None:
         return None

@@ -84,25 +84,31 @@ def validate_payments(
         "currency": [
             ck.member("currency", sorted(currency_codes()), "an ISO 4217 currency code", currency),
             (
-                currency.is_not_null() & pl.col("_acc_ccy").is_not_null()
+                currency.is_not_null()
+                & pl.col("_acc_ccy").is_not_null()
                 & (currency != pl.col("_acc_ccy")),
                 pl.concat_str(
                     [
-                        pl.lit("currency: "), currency, pl.lit(" differs from the account's "),
+                        pl.lit("currency: "),
+                        currency,
+                        pl.lit(" differs from the account's "),
                         pl.col("_acc_ccy"),
                     ]
                 ),
             ),
         ],
         "method": [
-            ck.member("method", [m.value for m in PaymentMethod], "a payment method such as "
-                      "bank_transfer or card", ck.text("method").str.to_lowercase())
+            ck.member(
+                "method",
+                [m.value for m in PaymentMethod],
+                "a payment method such as bank_transfer or card",
+                ck.text("method").str.to_lowercase(),
+            )
         ],
         "reference": [ck.max_length("reference", 128)],
     }
     errors = ck.errors_frame(df, ROW, rules)
-    errors = _with_duplicates(errors, df["payment_id"], df[ROW], duplicates,
-                              "payment_id")
+    errors = _with_duplicates(errors, df["payment_id"], df[ROW], duplicates, "payment_id")
     rows = _good(df, errors).select(
         ck.text("payment_id").alias("payment_id"),
         pl.col("_account").alias("account_id"),
@@ -133,15 +139,23 @@ def validate_contacts(
         ck.text("account_id").alias("_account"),
         ck.text("debtor_id").alias("_debtor_given"),
     )
-    df = df.join(
-        known.select(pl.col("account_id").alias("_account"), pl.col("debtor_id").alias("_acc_debtor")),
-        on="_account",
-        how="left",
-    ).join(
-        known_debtors.select(pl.col("debtor_id").alias("_debtor_given"), pl.lit(True).alias("_debtor_known")),
-        on="_debtor_given",
-        how="left",
-    ).sort(ROW)
+    df = (
+        df.join(
+            known.select(
+                pl.col("account_id").alias("_account"), pl.col("debtor_id").alias("_acc_debtor")
+            ),
+            on="_account",
+            how="left",
+        )
+        .join(
+            known_debtors.select(
+                pl.col("debtor_id").alias("_debtor_given"), pl.lit(True).alias("_debtor_known")
+            ),
+            on="_debtor_given",
+            how="left",
+        )
+        .sort(ROW)
+    )
     debtor = pl.coalesce(pl.col("_debtor_given"), pl.col("_acc_debtor"))
     rules: dict[str, list[ck.Rule]] = {
         id_column: [
@@ -168,25 +182,37 @@ def validate_contacts(
                 _unknown("account_id", "account"),
             ),
             (
-                pl.col("_acc_debtor").is_not_null() & pl.col("_debtor_given").is_not_null()
+                pl.col("_acc_debtor").is_not_null()
+                & pl.col("_debtor_given").is_not_null()
                 & (pl.col("_acc_debtor") != pl.col("_debtor_given")),
                 ck.quoted(ck.text("account_id"), "account_id: ", " belongs to another debtor"),
             ),
         ],
         "channel": [
             ck.required("channel"),
-            ck.member("channel", [c.value for c in Channel], "a channel such as call, sms or email",
-                      ck.text("channel").str.to_lowercase()),
+            ck.member(
+                "channel",
+                [c.value for c in Channel],
+                "a channel such as call, sms or email",
+                ck.text("channel").str.to_lowercase(),
+            ),
         ],
         "outcome": [
             ck.required("outcome"),
-            ck.member("outcome", [o.value for o in Outcome],
-                      "an outcome such as conversation, no_answer or delivered",
-                      ck.text("outcome").str.to_lowercase()),
+            ck.member(
+                "outcome",
+                [o.value for o in Outcome],
+                "an outcome such as conversation, no_answer or delivered",
+                ck.text("outcome").str.to_lowercase(),
+            ),
         ],
         "direction": [
-            ck.member("direction", [d.value for d in Direction], "inbound or outbound",
-                      ck.text("direction").str.to_lowercase())
+            ck.member(
+                "direction",
+                [d.value for d in Direction],
+                "inbound or outbound",
+                ck.text("direction").str.to_lowercase(),
+            )
         ],
     }
     errors = ck.errors_frame(df, ROW, rules)
@@ -198,9 +224,9 @@ def validate_contacts(
         pl.col("_account").alias("account_id"),
         ck.text("plan_id").alias("plan_id"),
         ck.text("channel").str.to_lowercase().alias("channel"),
-        pl.coalesce(ck.text("direction").str.to_lowercase(), pl.lit(Direction.OUTBOUND.value)).alias(
-            "direction"
-        ),
+        pl.coalesce(
+            ck.text("direction").str.to_lowercase(), pl.lit(Direction.OUTBOUND.value)
+        ).alias("direction"),
         at.alias("at"),
         ck.text("outcome").str.to_lowercase().alias("outcome"),
     )

@@ -125,9 +125,7 @@ class SourceFile:
     @property
     def regular(self) -> bool:
         """One physical line per record and per header: line = index + 2."""
-        return self.kind == "parquet" or (
-            self._ragged == 0 and self._newlines == self._records + 1
-        )
+        return self.kind == "parquet" or (self._ragged == 0 and self._newlines == self._records + 1)
 
     def line_of(self, row: int) -> int:
         """The physical line where well-formed record ``row`` starts (header is line 1)."""
@@ -142,10 +140,7 @@ class SourceFile:
         if self._ragged == 0:
             return []
         expected = len(self.columns)
-        return [
-            RaggedRecord(line, n, expected)
-            for line, n in self._scan(ragged=True)
-        ]
+        return [RaggedRecord(line, n, expected) for line, n in self._scan(ragged=True)]
 
     def _scan(self, ragged: bool = False) -> Iterator[tuple[int, int]]:
         """(start line, field count) of each record, well-formed ones or ragged ones."""

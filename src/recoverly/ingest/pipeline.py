@@ -132,7 +132,7 @@ def estimated_rows(path: Path) -> int | None:
     """Rows a file is likely to hold, for a progress bar (exact for regular CSV)."""
     try:
         source = SourceFile.open(path)
-    except Exception:  # noqa: BLE001 - the import itself reports what is wrong
+    except Exception:
         return None
     return source.estimated_rows
 
@@ -168,7 +168,9 @@ def _row_findings(source: SourceFile, errors: list[pl.DataFrame]) -> list[Findin
     for row, column, message, ref in pl.concat(errors).iter_rows():
         if ref is not None:
             message = message.replace("{ref}", str(source.line_of(ref)))
-        out.append(Finding(source.display, source.line_of(row), index.get(column, 0), "row", message))
+        out.append(
+            Finding(source.display, source.line_of(row), index.get(column, 0), "row", message)
+        )
     out.sort(key=lambda f: (f.line, f.column))
     return out
 

@@ -93,10 +93,15 @@ def validate(
         "debtor_name": [ck.required("debtor_name"), ck.max_length("debtor_name", 256)],
         "country": [
             ck.required("country"),
-            ck.member("country", sorted(ref.countries()), "an ISO 3166-1 alpha-2 country code",
-                      pl.col("_country")),
+            ck.member(
+                "country",
+                sorted(ref.countries()),
+                "an ISO 3166-1 alpha-2 country code",
+                pl.col("_country"),
+            ),
             (
-                pl.col("_country").is_in(sorted(ref.countries())) & pl.col("_timezone").is_null()
+                pl.col("_country").is_in(sorted(ref.countries()))
+                & pl.col("_timezone").is_null()
                 & pl.col("_zone_error"),
                 pl.concat_str(
                     [
@@ -109,8 +114,12 @@ def validate(
         ],
         "currency": [
             ck.required("currency"),
-            ck.member("currency", sorted(currency_codes()), "an ISO 4217 currency code",
-                      pl.col("_currency")),
+            ck.member(
+                "currency",
+                sorted(currency_codes()),
+                "an ISO 4217 currency code",
+                pl.col("_currency"),
+            ),
         ],
         "region": [
             (
@@ -121,14 +130,18 @@ def validate(
                 ),
                 pl.concat_str(
                     [
-                        ck.quoted(ck.text("region"), "region: ", " is not an ISO 3166-2 subdivision of "),
+                        ck.quoted(
+                            ck.text("region"), "region: ", " is not an ISO 3166-2 subdivision of "
+                        ),
                         pl.col("_country"),
                     ]
                 ),
             )
         ],
         "timezone": [
-            ck.member("timezone", sorted(ref.timezones()), "an IANA time zone such as Asia/Shanghai")
+            ck.member(
+                "timezone", sorted(ref.timezones()), "an IANA time zone such as Asia/Shanghai"
+            )
         ],
         "debtor_type": [
             ck.member(
@@ -141,13 +154,17 @@ def validate(
         "language": [
             (
                 ck.text("language").is_not_null() & ~ck.text("language").str.contains(_LANGUAGE),
-                ck.quoted(ck.text("language"), "language: ", " is not a BCP 47 tag such as zh-Hans"),
+                ck.quoted(
+                    ck.text("language"), "language: ", " is not a BCP 47 tag such as zh-Hans"
+                ),
             )
         ],
         "product": [
             (
                 ck.text("product").is_not_null() & ~_product().str.contains(_PRODUCT),
-                ck.quoted(ck.text("product"), "product: ", " is not a product code such as credit_card"),
+                ck.quoted(
+                    ck.text("product"), "product: ", " is not a product code such as credit_card"
+                ),
             )
         ],
         "national_id": [ck.max_length("national_id", 64)],
@@ -158,12 +175,16 @@ def validate(
             (
                 ck.text("days_past_due").is_not_null()
                 & ~ck.text("days_past_due").str.contains(r"^\d{1,5}$"),
-                ck.quoted(ck.text("days_past_due"), "days_past_due: ", " is not a whole number of days"),
+                ck.quoted(
+                    ck.text("days_past_due"), "days_past_due: ", " is not a whole number of days"
+                ),
             )
         ],
     }
     for name in DATES:
-        rules[name] = ([ck.required(name)] if name in PORTFOLIO.required else []) + ck.iso_date(name)
+        rules[name] = ([ck.required(name)] if name in PORTFOLIO.required else []) + ck.iso_date(
+            name
+        )
     for name in AMOUNTS:
         rules[name] = ([ck.required(name)] if name in PORTFOLIO.required else []) + ck.amount(
             name, dec
@@ -203,10 +224,17 @@ def _with_phones(df: pl.DataFrame) -> pl.DataFrame:
             pl.lit(None, dtype=pl.String).alias(c) for c in ("phone_e164", "phone_error")
         )
     table = normalise_phones(pairs)
-    return df.with_columns(ck.text("phone").alias("_phone_key")).join(
-        table, left_on=["_phone_key", "_country"], right_on=["phone", "country"], how="left",
-        nulls_equal=True,
-    ).drop("_phone_key")
+    return (
+        df.with_columns(ck.text("phone").alias("_phone_key"))
+        .join(
+            table,
+            left_on=["_phone_key", "_country"],
+            right_on=["phone", "country"],
+            how="left",
+            nulls_equal=True,
+        )
+        .drop("_phone_key")
+    )
 
 
 def _with_emails(df: pl.DataFrame) -> pl.DataFrame:
@@ -216,14 +244,18 @@ def _with_emails(df: pl.DataFrame) -> pl.DataFrame:
             pl.lit(None, dtype=pl.String).alias(c) for c in ("email_normal", "email_error")
         )
     table = normalise_emails(values)
-    return df.with_columns(ck.text("email").alias("_email_key")).join(
-        table, left_on="_email_key", right_on="email", how="left"
-    ).drop("_email_key")
+    return (
+        df.with_columns(ck.text("email").alias("_email_key"))
+        .join(table, left_on="_email_key", right_on="email", how="left")
+        .drop("_email_key")
+    )
 
 
 def _with_zone(df: pl.DataFrame) -> pl.DataFrame:
     """The debtor's zone: as given, else from region, country, or phone prefix."""
-    region_zone = pl.concat_str([pl.col("_country"), pl.lit("-"), pl.col("_region")]).replace_strict(
+    region_zone = pl.concat_str(
+        [pl.col("_country"), pl.lit("-"), pl.col("_region")]
+    ).replace_strict(
         {
             f"{c}-{s}": z
             for c in ("US", "CA", "MX", "BR", "ID", "AU")
@@ -263,9 +295,9 @@ def _shape(
     )
     debtors = good.select(
         ck.text("debtor_id").alias("debtor_id"),
-        pl.coalesce(ck.text("debtor_type").str.to_lowercase(), pl.lit(DebtorType.PERSON.value)).alias(
-            "debtor_type"
-        ),
+        pl.coalesce(
+            ck.text("debtor_type").str.to_lowercase(), pl.lit(DebtorType.PERSON.value)
+        ).alias("debtor_type"),
         ck.text("debtor_name").alias("name"),
         ck.text("national_id").alias("national_id"),
         pl.col("_country").alias("country"),
@@ -274,20 +306,24 @@ def _shape(
         language.alias("language"),
     ).unique(subset="debtor_id", keep="last", maintain_order=True)
 
-    points = pl.concat(
-        [
-            good.select(
-                ck.text("debtor_id").alias("debtor_id"),
-                pl.lit(kind.value).alias("kind"),
-                value.alias("value"),
-            )
-            for kind, value in (
-                (ContactKind.PHONE, pl.col("phone_e164")),
-                (ContactKind.EMAIL, pl.col("email_normal")),
-                (ContactKind.ADDRESS, ck.text("address")),
-            )
-        ]
-    ).drop_nulls("value").unique(subset=["debtor_id", "kind", "value"], maintain_order=True)
+    points = (
+        pl.concat(
+            [
+                good.select(
+                    ck.text("debtor_id").alias("debtor_id"),
+                    pl.lit(kind.value).alias("kind"),
+                    value.alias("value"),
+                )
+                for kind, value in (
+                    (ContactKind.PHONE, pl.col("phone_e164")),
+                    (ContactKind.EMAIL, pl.col("email_normal")),
+                    (ContactKind.ADDRESS, ck.text("address")),
+                )
+            ]
+        )
+        .drop_nulls("value")
+        .unique(subset=["debtor_id", "kind", "value"], maintain_order=True)
+    )
     points = points.with_columns(
         pl.lit(source).alias("source"),
         pl.lit(Consent.UNKNOWN.value).alias("consent"),

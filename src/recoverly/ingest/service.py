@@ -14,7 +14,14 @@ from recoverly.ingest.pipeline import ImportReport, Progress, run_import
 from recoverly.ingest.spec import CONTACTS, PAYMENTS, PORTFOLIO, FileSpec
 from recoverly.store.bulk import upsert
 from recoverly.store.repositories import imports as repo
-from recoverly.store.tables import accounts, cases, contact_attempts, contact_points, debtors, payments
+from recoverly.store.tables import (
+    accounts,
+    cases,
+    contact_attempts,
+    contact_points,
+    debtors,
+    payments,
+)
 
 _DEBTOR_OPTIONAL = {
     "debtor_type": "debtor_type",
@@ -47,7 +54,12 @@ class PortfolioHandler:
             col for name, col in _DEBTOR_OPTIONAL.items() if name in present
         ]
         self.account_updates = [
-            "debtor_id", "case_id", "currency", "principal_minor", "due_date", "past_due_since",
+            "debtor_id",
+            "case_id",
+            "currency",
+            "principal_minor",
+            "due_date",
+            "past_due_since",
             "attributes",
         ] + [col for name, col in _ACCOUNT_OPTIONAL.items() if name in present]
 
@@ -59,16 +71,39 @@ class PortfolioHandler:
         assert isinstance(rows, portfolio.PortfolioRows)
         tenant = {"tenant_id": self.tenant_id}
         stamped = {**tenant, "created_at": now, "updated_at": now}
-        upsert(conn, debtors, rows.debtors, key=("tenant_id", "debtor_id"),
-               update=[*self.debtor_updates, "updated_at"], constants=stamped)
-        upsert(conn, contact_points, rows.contact_points,
-               key=("tenant_id", "debtor_id", "kind", "value"),
-               update=["source", "updated_at"], constants=stamped)
-        upsert(conn, cases, rows.cases, key=("tenant_id", "case_id"), update=(),
-               constants={**tenant, "opened_at": now})
-        return upsert(conn, accounts, rows.accounts, key=("tenant_id", "account_id"),
-                      update=[*self.account_updates, "updated_at"], constants=stamped,
-                      merge_json=("attributes",))
+        upsert(
+            conn,
+            debtors,
+            rows.debtors,
+            key=("tenant_id", "debtor_id"),
+            update=[*self.debtor_updates, "updated_at"],
+            constants=stamped,
+        )
+        upsert(
+            conn,
+            contact_points,
+            rows.contact_points,
+            key=("tenant_id", "debtor_id", "kind", "value"),
+            update=["source", "updated_at"],
+            constants=stamped,
+        )
+        upsert(
+            conn,
+            cases,
+            rows.cases,
+            key=("tenant_id", "case_id"),
+            update=(),
+            constants={**tenant, "opened_at": now},
+        )
+        return upsert(
+            conn,
+            accounts,
+            rows.accounts,
+            key=("tenant_id", "account_id"),
+            update=[*self.account_updates, "updated_at"],
+            constants=stamped,
+            merge_json=("attributes",),
+        )
 
 
 class PaymentsHandler:
@@ -84,10 +119,14 @@ class PaymentsHandler:
 
     def write(self, conn: Connection, rows: object, now: datetime) -> int:
         assert isinstance(rows, pl.DataFrame)
-        return upsert(conn, payments, rows, key=("tenant_id", "payment_id"),
-                      update=["account_id", "currency", "amount_minor", "paid_at", "method",
-                              "reference"],
-                      constants={"tenant_id": self.tenant_id, "created_at": now})
+        return upsert(
+            conn,
+            payments,
+            rows,
+            key=("tenant_id", "payment_id"),
+            update=["account_id", "currency", "amount_minor", "paid_at", "method", "reference"],
+            constants={"tenant_id": self.tenant_id, "created_at": now},
+        )
 
 
 class ContactsHandler:
@@ -104,10 +143,14 @@ class ContactsHandler:
 
     def write(self, conn: Connection, rows: object, now: datetime) -> int:
         assert isinstance(rows, pl.DataFrame)
-        return upsert(conn, contact_attempts, rows, key=("tenant_id", "contact_id"),
-                      update=["debtor_id", "account_id", "plan_id", "channel", "direction", "at",
-                              "outcome"],
-                      constants={"tenant_id": self.tenant_id, "created_at": now})
+        return upsert(
+            conn,
+            contact_attempts,
+            rows,
+            key=("tenant_id", "contact_id"),
+            update=["debtor_id", "account_id", "plan_id", "channel", "direction", "at", "outcome"],
+            constants={"tenant_id": self.tenant_id, "created_at": now},
+        )
 
 
 @dataclass(frozen=True)
@@ -119,8 +162,12 @@ class ImportOptions:
 
 
 def import_portfolio(
-    engine: Engine, tenant_id: int, path: Path, as_of: date,
-    options: ImportOptions = ImportOptions(), progress: Progress | None = None,
+    engine: Engine,
+    tenant_id: int,
+    path: Path,
+    as_of: date,
+    options: ImportOptions = ImportOptions(),
+    progress: Progress | None = None,
 ) -> ImportReport:
     """Import a portfolio file (the Portfolio CSV contract), upserting by account id."""
     from recoverly.ingest.formats import SourceFile
@@ -128,35 +175,57 @@ def import_portfolio(
     columns = SourceFile.open(path, options.display).columns
     source = f"import:{options.display or path.name}"
     return run_import(
-        engine, tenant_id, path, lambda _conn: PortfolioHandler(tenant_id, as_of, source, columns),
-        partial=options.partial, quarantine=options.quarantine, batch_rows=options.batch_rows,
-        progress=progress, display=options.display,
+        engine,
+        tenant_id,
+        path,
+        lambda _conn: PortfolioHandler(tenant_id, as_of, source, columns),
+        partial=options.partial,
+        quarantine=options.quarantine,
+        batch_rows=options.batch_rows,
+        progress=progress,
+        display=options.display,
     )
 
 
 def import_payments(
-    engine: Engine, tenant_id: int, path: Path,
-    options: ImportOptions = ImportOptions(), progress: Progress | None = None,
+    engine: Engine,
+    tenant_id: int,
+    path: Path,
+    options: ImportOptions = ImportOptions(),
+    progress: Progress | None = None,
 ) -> ImportReport:
     """Import payments; each must name an account the tenant already has."""
     return run_import(
-        engine, tenant_id, path,
+        engine,
+        tenant_id,
+        path,
         lambda conn: PaymentsHandler(tenant_id, repo.account_keys(conn, tenant_id)),
-        partial=options.partial, quarantine=options.quarantine, batch_rows=options.batch_rows,
-        progress=progress, display=options.display,
+        partial=options.partial,
+        quarantine=options.quarantine,
+        batch_rows=options.batch_rows,
+        progress=progress,
+        display=options.display,
     )
 
 
 def import_contacts(
-    engine: Engine, tenant_id: int, path: Path,
-    options: ImportOptions = ImportOptions(), progress: Progress | None = None,
+    engine: Engine,
+    tenant_id: int,
+    path: Path,
+    options: ImportOptions = ImportOptions(),
+    progress: Progress | None = None,
 ) -> ImportReport:
     """Import contact history, or an exported plan with an ``outcome`` column added."""
     return run_import(
-        engine, tenant_id, path,
+        engine,
+        tenant_id,
+        path,
         lambda conn: ContactsHandler(
             tenant_id, repo.account_keys(conn, tenant_id), repo.debtor_keys(conn, tenant_id)
         ),
-        partial=options.partial, quarantine=options.quarantine, batch_rows=options.batch_rows,
-        progress=progress, display=options.display,
+        partial=options.partial,
+        quarantine=options.quarantine,
+        batch_rows=options.batch_rows,
+        progress=progress,
+        display=options.display,
     )

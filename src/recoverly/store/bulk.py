@@ -59,9 +59,7 @@ def upsert(
     return frame.height
 
 
-def _set_clause(
-    table: str, update: Sequence[str], merge_json: Sequence[str], merge: str
-) -> str:
+def _set_clause(table: str, update: Sequence[str], merge_json: Sequence[str], merge: str) -> str:
     parts = []
     for c in update:
         if c in merge_json:
@@ -107,9 +105,8 @@ def _sqlite(
     if casts:
         frame = frame.with_columns(casts)
     placeholders = ", ".join("?" for _ in columns)
-    sql = (
-        f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({placeholders}) "
-        + _conflict(table.name, key, update, merge_json, "{c} = json_patch({t}.{c}, excluded.{c})")
+    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({placeholders}) " + _conflict(
+        table.name, key, update, merge_json, "{c} = json_patch({t}.{c}, excluded.{c})"
     )
     raw = conn.connection.driver_connection
     assert raw is not None

@@ -39,5 +39,5 @@ def dump(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
     with engine.connect() as conn:
         for table in metadata.sorted_tables:
             rows = conn.execute(select(table)).all()
-            out[table.name] = sorted((tuple(map(repr, r)) for r in rows))
+            out[table.name] = sorted(tuple(map(repr, r)) for r in rows)
     return out

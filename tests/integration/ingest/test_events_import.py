@@ -17,7 +17,9 @@ def _seed(engine: Engine, tenant_id: int, write) -> None:
     assert import_portfolio(engine, tenant_id, write("p.csv", GOOD), AS_OF).ok
 
 
-def test_payments_import_converts_to_minor_units_and_upserts(engine: Engine, tenant_id: int, write) -> None:
+def test_payments_import_converts_to_minor_units_and_upserts(
+    engine: Engine, tenant_id: int, write
+) -> None:
     _seed(engine, tenant_id, write)
     path = write(
         "pay.csv",
@@ -55,7 +57,7 @@ def test_payments_with_unknown_accounts_or_wrong_currency_are_rejected(
     assert got == [
         (2, 2, 'account_id: no account "NOPE" in this tenant'),
         (3, 5, "currency: USD differs from the account's CNY"),
-        (4, 3, "amount: \"1.5\" has more decimals than its currency's 0"),
+        (4, 3, 'amount: "1.5" has more decimals than its currency\'s 0'),
         (5, 3, "amount: a payment must be greater than zero"),
         (6, 4, 'paid_at: "yesterday" is not an ISO 8601 date or date-time'),
         (7, 1, "payment_id: duplicate id, first used on line 6"),
@@ -88,7 +90,8 @@ def test_an_exported_plan_with_outcomes_imports_as_contact_history(
     with engine.connect() as conn:
         rows = {r.contact_id: r for r in conn.execute(select(contact_attempts))}
     assert rows["PL2"].debtor_id == "D2"  # taken from the account
-    assert rows["PL1"].plan_id == "PL1" and rows["PL1"].outcome == "delivered"
+    assert rows["PL1"].plan_id == "PL1"
+    assert rows["PL1"].outcome == "delivered"
     assert rows["PL2"].at == datetime(2026, 3, 9, 14, tzinfo=UTC)
     assert rows["PL1"].at.date() == date(2026, 3, 9)
 
@@ -109,6 +112,11 @@ def test_contacts_naming_unknown_or_mismatched_parties_are_rejected(
     )
     report = import_contacts(engine, tenant_id, path)
     assert [(f.line, f.column) for f in report.findings] == [
-        (2, 2), (3, 3), (4, 4), (5, 6), (6, 7), (7, 2)
+        (2, 2),
+        (3, 3),
+        (4, 4),
+        (5, 6),
+        (6, 7),
+        (7, 2),
     ]
     assert not report.committed

@@ -31,39 +31,52 @@ def test_a_good_file_imports_debtors_accounts_cases_and_contact_points(
     engine: Engine, tenant_id: int, write
 ) -> None:
     report = import_portfolio(engine, tenant_id, write("p.csv", GOOD), AS_OF)
-    assert report.ok and report.committed
+    assert report.ok
+    assert report.committed
     assert (report.rows_read, report.rows_imported) == (4, 4)
     with engine.connect() as conn:
         acc = {r.account_id: r for r in conn.execute(select(accounts))}
         deb = {r.debtor_id: r for r in conn.execute(select(debtors))}
-        points = conn.execute(select(contact_points.c.debtor_id, contact_points.c.kind,
-                                     contact_points.c.value)).all()
+        points = conn.execute(
+            select(contact_points.c.debtor_id, contact_points.c.kind, contact_points.c.value)
+        ).all()
         n_cases = len(conn.execute(select(cases)).all())
-    assert acc["A1"].principal_minor == 100050 and acc["A4"].principal_minor == 5000
+    assert acc["A1"].principal_minor == 100050
+    assert acc["A4"].principal_minor == 5000
     assert acc["A1"].past_due_since == date(2026, 1, 28)  # 40 days before the as-of date
     assert acc["A3"].past_due_since == date(2026, 2, 15)  # no days_past_due: the due date
     assert acc["A1"].attributes == {"score_band": "A"}
-    assert deb["D1"].timezone == "Asia/Shanghai" and deb["D1"].language == "zh-Hans"
-    assert deb["D2"].timezone == "America/New_York" and deb["D2"].region == "NY"
-    assert deb["D3"].debtor_type == "company" and deb["D3"].timezone == "Asia/Tokyo"
+    assert deb["D1"].timezone == "Asia/Shanghai"
+    assert deb["D1"].language == "zh-Hans"
+    assert deb["D2"].timezone == "America/New_York"
+    assert deb["D2"].region == "NY"
+    assert deb["D3"].debtor_type == "company"
+    assert deb["D3"].timezone == "Asia/Tokyo"
     assert ("D2", "phone", "+12125551234") in points
     assert ("D2", "address", "1 Main St\nNew York") in points
-    assert ("D1", "phone", "+8613812345678") in points and n_cases == 3
+    assert ("D1", "phone", "+8613812345678") in points
+    assert n_cases == 3
 
 
-def test_reimport_updates_in_place_and_never_duplicates(engine: Engine, tenant_id: int, write) -> None:
+def test_reimport_updates_in_place_and_never_duplicates(
+    engine: Engine, tenant_id: int, write
+) -> None:
     import_portfolio(engine, tenant_id, write("p.csv", GOOD), AS_OF)
     changed = GOOD.replace("1000.50", "900.00").replace(",A\n", ",AA\n")
     report = import_portfolio(engine, tenant_id, write("p2.csv", changed), AS_OF)
     assert report.ok
     with engine.connect() as conn:
-        rows = conn.execute(select(accounts.c.account_id, accounts.c.principal_minor,
-                                   accounts.c.attributes)).all()
+        rows = conn.execute(
+            select(accounts.c.account_id, accounts.c.principal_minor, accounts.c.attributes)
+        ).all()
         n_points = len(conn.execute(select(contact_points)).all())
         n_debtors = len(conn.execute(select(debtors)).all())
-    assert len(rows) == 4 and n_debtors == 3 and n_points == 5
+    assert len(rows) == 4
+    assert n_debtors == 3
+    assert n_points == 5
     a1 = next(r for r in rows if r.account_id == "A1")
-    assert a1.principal_minor == 90000 and a1.attributes == {"score_band": "AA"}
+    assert a1.principal_minor == 90000
+    assert a1.attributes == {"score_band": "AA"}
 
 
 BAD_ROWS = [
@@ -76,7 +89,11 @@ BAD_ROWS = [
     ({"due_date": "09/03/2026"}, "due_date", "not a date"),
     ({"country": "XX"}, "country", "not an ISO 3166-1"),
     ({"region": "ZZ"}, "region", "not an ISO 3166-2 subdivision of US"),
-    ({"currency": "JPY", "principal_outstanding": "100.5"}, "principal_outstanding", "more decimals"),
+    (
+        {"currency": "JPY", "principal_outstanding": "100.5"},
+        "principal_outstanding",
+        "more decimals",
+    ),
     ({"principal_outstanding": "12.5.0"}, "principal_outstanding", "not a decimal amount"),
     ({"email": "john@"}, "email", "not a valid address"),
     ({"debtor_name": ""}, "debtor_name", "required"),
@@ -90,15 +107,39 @@ BAD_ROWS = [
     ({"interest_outstanding": "abc"}, "interest_outstanding", "not a decimal amount"),
 ]
 BAD_HEADER = [
-    "account_id", "debtor_id", "debtor_name", "country", "currency", "principal_outstanding",
-    "due_date", "phone", "email", "region", "timezone", "days_past_due", "debtor_type",
-    "language", "product", "interest_outstanding",
+    "account_id",
+    "debtor_id",
+    "debtor_name",
+    "country",
+    "currency",
+    "principal_outstanding",
+    "due_date",
+    "phone",
+    "email",
+    "region",
+    "timezone",
+    "days_past_due",
+    "debtor_type",
+    "language",
+    "product",
+    "interest_outstanding",
 ]
 BASE = {
-    "account_id": "", "debtor_id": "D9", "debtor_name": "Jane Roe", "country": "US",
-    "currency": "USD", "principal_outstanding": "10.00", "due_date": "2026-01-01",
-    "phone": "+12125550100", "email": "jane@mail.example.com", "region": "NY", "timezone": "",
-    "days_past_due": "", "debtor_type": "", "language": "", "product": "",
+    "account_id": "",
+    "debtor_id": "D9",
+    "debtor_name": "Jane Roe",
+    "country": "US",
+    "currency": "USD",
+    "principal_outstanding": "10.00",
+    "due_date": "2026-01-01",
+    "phone": "+12125550100",
+    "email": "jane@mail.example.com",
+    "region": "NY",
+    "timezone": "",
+    "days_past_due": "",
+    "debtor_type": "",
+    "language": "",
+    "product": "",
     "interest_outstanding": "",
 }
 
@@ -137,7 +178,8 @@ def test_every_kind_of_bad_row_is_reported_and_nothing_is_written(
     before = dump(engine)
     content, expected = _bad_file()
     report = import_portfolio(engine, tenant_id, write("bad.csv", content), AS_OF)
-    assert not report.committed and report.rows_imported == 0
+    assert not report.committed
+    assert report.rows_imported == 0
     got = [(f.line, f.column, f.message) for f in report.findings]
     for line, column, words in expected:
         matches = [g for g in got if g[0] == line and g[1] == column and words in g[2]]
@@ -147,8 +189,12 @@ def test_every_kind_of_bad_row_is_reported_and_nothing_is_written(
     assert dump(engine) == before
 
 
-def test_missing_required_column_is_reported_on_the_header(engine: Engine, tenant_id: int, write) -> None:
-    path = write("p.csv", "account_id,debtor_id,debtor_name,country,principal_outstanding,due_date\n")
+def test_missing_required_column_is_reported_on_the_header(
+    engine: Engine, tenant_id: int, write
+) -> None:
+    path = write(
+        "p.csv", "account_id,debtor_id,debtor_name,country,principal_outstanding,due_date\n"
+    )
     report = import_portfolio(engine, tenant_id, path, AS_OF)
     assert [f.render() for f in report.findings] == [
         f"{path}:1:1: missing required column 'currency'"
@@ -162,7 +208,10 @@ def test_partial_imports_good_rows_and_quarantines_bad_ones(
     content, expected = _bad_file()
     quarantine = tmp_path / "q.csv"
     report = import_portfolio(
-        engine, tenant_id, write("bad.csv", content), AS_OF,
+        engine,
+        tenant_id,
+        write("bad.csv", content),
+        AS_OF,
         ImportOptions(partial=True, quarantine=quarantine),
     )
     assert report.committed
@@ -181,11 +230,14 @@ def test_parquet_imports_like_csv(engine: Engine, tenant_id: int, write, tmp_pat
     parquet = tmp_path / "p.parquet"
     pl.read_csv(csv_path, infer_schema=False).write_parquet(parquet)
     report = import_portfolio(engine, tenant_id, parquet, AS_OF)
-    assert report.ok and report.rows_imported == 4
+    assert report.ok
+    assert report.rows_imported == 4
 
 
 @pytest.mark.parametrize("content", [b"", b"account_id,\n"])
-def test_unusable_files_are_refused_with_a_reason(engine: Engine, tenant_id: int, write, content: bytes) -> None:
+def test_unusable_files_are_refused_with_a_reason(
+    engine: Engine, tenant_id: int, write, content: bytes
+) -> None:
     from recoverly.domain.errors import InvalidInput
 
     with pytest.raises(InvalidInput, match=r"p\.csv:1:"):

@@ -19,7 +19,8 @@ pytestmark = pytest.mark.skipif(not IBM.exists(), reason=f"shared data not found
 
 def _example():  # type: ignore[no-untyped-def]
     spec = importlib.util.spec_from_file_location("ibm", REPO / "docs/examples/ibm_receivables.py")
-    assert spec and spec.loader
+    assert spec
+    assert spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -29,7 +30,8 @@ def test_the_raw_ledger_is_refused_with_the_missing_columns(engine: Engine, tena
     report = import_portfolio(engine, tenant_id, IBM, date(2013, 6, 30))
     missing = {f.message for f in report.findings}
     assert "missing required column 'account_id'" in missing
-    assert all(f.line == 1 for f in report.findings) and not report.committed
+    assert all(f.line == 1 for f in report.findings)
+    assert not report.committed
 
 
 def test_open_invoices_of_the_ledger_import_as_a_portfolio(

@@ -28,8 +28,17 @@ def _account(since: date | None, principal: str = "100.00") -> Account:
 
 @pytest.mark.parametrize(
     ("days", "bucket"),
-    [(0, "current"), (1, "1-29"), (29, "1-29"), (30, "30-59"), (89, "60-89"), (90, "90-119"),
-     (179, "150-179"), (180, "180+"), (2000, "180+")],
+    [
+        (0, "current"),
+        (1, "1-29"),
+        (29, "1-29"),
+        (30, "30-59"),
+        (89, "60-89"),
+        (90, "90-119"),
+        (179, "150-179"),
+        (180, "180+"),
+        (2000, "180+"),
+    ],
 )
 def test_buckets_are_thirty_days_wide(days: int, bucket: str) -> None:
     assert DelinquencyBucket.for_days(days) == bucket
@@ -55,7 +64,9 @@ def test_a_settled_account_is_not_past_due() -> None:
 def test_the_vectorised_import_rule_agrees_with_the_domain_rule(
     due: date, reported: int | None, as_of: date
 ) -> None:
-    frame = pl.DataFrame({"due": [due], "dpd": [reported]}, schema={"due": pl.Date, "dpd": pl.Int64})
+    frame = pl.DataFrame(
+        {"due": [due], "dpd": [reported]}, schema={"due": pl.Date, "dpd": pl.Int64}
+    )
     vectorised = frame.select(_past_due_since(pl.col("due"), pl.col("dpd"), as_of)).item()
     assert vectorised == past_due_since(due, reported, as_of)
     if reported:

@@ -12,7 +12,9 @@ from recoverly.domain.errors import CurrencyMismatch, InvalidMoney, UnknownCurre
 from recoverly.domain.money import Money, minor_units
 
 
-@pytest.mark.parametrize(("code", "digits"), [("JPY", 0), ("USD", 2), ("BHD", 3), ("VND", 0), ("CLF", 4)])
+@pytest.mark.parametrize(
+    ("code", "digits"), [("JPY", 0), ("USD", 2), ("BHD", 3), ("VND", 0), ("CLF", 4)]
+)
 def test_minor_units_follow_iso_4217(code: str, digits: int) -> None:
     assert minor_units(code) == digits
 
@@ -54,7 +56,9 @@ def test_minor_units_round_trip(minor: int, currency: str) -> None:
         lambda w: sum(w) > 0
     ),
 )
-def test_allocation_sums_exactly_and_is_proportional(minor: int, currency: str, weights: list[int]) -> None:
+def test_allocation_sums_exactly_and_is_proportional(
+    minor: int, currency: str, weights: list[int]
+) -> None:
     money = Money.from_minor(minor, currency)
     parts = money.allocate(weights)
     assert sum(p.to_minor() for p in parts) == minor

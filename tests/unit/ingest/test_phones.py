@@ -10,8 +10,29 @@ from hypothesis import strategies as st
 
 from recoverly.ingest.contacts_points import _fast_valid, normalise_phones
 
-COUNTRIES = ["CN", "HK", "TW", "SG", "TH", "VN", "ID", "MY", "PH", "IN", "US", "GB", "DE", "BR",
-             "MX", "JP", "FR", "CA", "RU", "KZ", "IT"]
+COUNTRIES = [
+    "CN",
+    "HK",
+    "TW",
+    "SG",
+    "TH",
+    "VN",
+    "ID",
+    "MY",
+    "PH",
+    "IN",
+    "US",
+    "GB",
+    "DE",
+    "BR",
+    "MX",
+    "JP",
+    "FR",
+    "CA",
+    "RU",
+    "KZ",
+    "IT",
+]
 
 
 def _library(raw: str, country: str) -> str | None:
@@ -29,8 +50,12 @@ def numbers(draw: st.DrawFn) -> tuple[str, str]:
     country = draw(st.sampled_from(COUNTRIES))
     code = phonenumbers.country_code_for_region(country)
     example = phonenumbers.example_number_for_type(
-        country, draw(st.sampled_from([phonenumbers.PhoneNumberType.MOBILE,
-                                       phonenumbers.PhoneNumberType.FIXED_LINE]))
+        country,
+        draw(
+            st.sampled_from(
+                [phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE]
+            )
+        ),
     )
     if example is not None and draw(st.booleans()):
         nsn = phonenumbers.national_significant_number(example)
@@ -46,10 +71,13 @@ def numbers(draw: st.DrawFn) -> tuple[str, str]:
 @settings(max_examples=400, deadline=None)
 @given(batch=st.lists(numbers(), min_size=1, max_size=30))
 def test_bulk_normalisation_agrees_with_the_library(batch: list[tuple[str, str]]) -> None:
-    pairs = pl.DataFrame(batch, schema={"phone": pl.String, "country": pl.String},
-                         orient="row").unique()
-    got = {(r["phone"], r["country"]): r["phone_e164"]
-           for r in normalise_phones(pairs).iter_rows(named=True)}
+    pairs = pl.DataFrame(
+        batch, schema={"phone": pl.String, "country": pl.String}, orient="row"
+    ).unique()
+    got = {
+        (r["phone"], r["country"]): r["phone_e164"]
+        for r in normalise_phones(pairs).iter_rows(named=True)
+    }
     for phone, country in pairs.iter_rows():
         assert got[(phone, country)] == _library(phone, country), (phone, country)
 

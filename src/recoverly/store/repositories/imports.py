@@ -11,13 +11,18 @@ from recoverly.store.tables import accounts, debtors
 def account_keys(conn: Connection, tenant_id: int) -> pl.DataFrame:
     """``account_id, debtor_id, case_id, currency`` of every account of the tenant."""
     rows = conn.execute(
-        select(accounts.c.account_id, accounts.c.debtor_id, accounts.c.case_id, accounts.c.currency)
-        .where(accounts.c.tenant_id == tenant_id)
+        select(
+            accounts.c.account_id, accounts.c.debtor_id, accounts.c.case_id, accounts.c.currency
+        ).where(accounts.c.tenant_id == tenant_id)
     ).all()
     return pl.DataFrame(
         rows,
-        schema={"account_id": pl.String, "debtor_id": pl.String, "case_id": pl.String,
-                "currency": pl.String},
+        schema={
+            "account_id": pl.String,
+            "debtor_id": pl.String,
+            "case_id": pl.String,
+            "currency": pl.String,
+        },
         orient="row",
     )
 

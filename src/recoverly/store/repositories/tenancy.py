@@ -5,15 +5,16 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import Any
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, Row, insert, select, update
 
 from recoverly.domain.errors import InvalidInput, NotFound
 from recoverly.domain.roles import Role
 from recoverly.store.tables import api_tokens, tenants, users
 
-TOKEN_PREFIX = "rcv_"
+TOKEN_PREFIX = "rcv_"  # noqa: S105 - a marker, not a secret
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,12 +36,16 @@ def tenant_id(conn: Connection, name: str) -> int:
 
 def create_tenant(conn: Connection, name: str, now: datetime) -> int:
     if not name or len(name) > 64 or not name.replace("-", "").replace("_", "").isalnum():
-        raise InvalidInput(
-            f"tenant name must be 1-64 letters, digits, '-' or '_'; got {name!r}"
-        )
+        raise InvalidInput(f"tenant name must be 1-64 letters, digits, '-' or '_'; got {name!r}")
     if conn.execute(select(tenants.c.id).where(tenants.c.name == name)).scalar() is not None:
         raise InvalidInput(f"tenant {name!r} already exists")
-    return int(conn.execute(insert(tenants).values(name=name, created_at=now)).inserted_primary_key[0])  # type: ignore[index]
+    result = conn.execute(insert(tenants).values(name=name, created_at=now))
+    return _new_id(result.inserted_primary_key)
+
+
+def _new_id(key: Row[Any] | None) -> int:
+    assert key is not None
+    return int(key[0])
 
 
 def ensure_tenant(conn: Connection, name: str, now: datetime) -> int:
@@ -71,7 +76,7 @@ def create_user(
             created_at=now,
         )
     )
-    return int(result.inserted_primary_key[0])  # type: ignore[index]
+    return _new_id(result.inserted_primary_key)
 
 
 def user_credentials(conn: Connection, tenant: int, username: str) -> tuple[str, Role] | None:

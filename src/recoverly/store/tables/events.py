@@ -51,8 +51,12 @@ contact_attempts = Table(
         ["tenant_id", "account_id"], ["accounts.tenant_id", "accounts.account_id"]
     ),
 )
-Index("ix_contact_attempts_tenant_debtor_at", contact_attempts.c.tenant_id,
-      contact_attempts.c.debtor_id, contact_attempts.c.at)
+Index(
+    "ix_contact_attempts_tenant_debtor_at",
+    contact_attempts.c.tenant_id,
+    contact_attempts.c.debtor_id,
+    contact_attempts.c.at,
+)
 
 promises = Table(
     "promises",

@@ -1,0 +1,89 @@
+"""The command line as a user meets it: exit codes, diagnostics, JSON, tenants."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.integration.ingest.test_portfolio_import import GOOD
+
+RECOVERLY = Path(sys.executable).parent / "recoverly"
+
+
+def cli(url: str, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, RECOVERLY_DATABASE_URL=url, COLUMNS="200")
+    return subprocess.run(
+        [str(RECOVERLY), *args], env=env, capture_output=True, text=True, cwd=cwd, timeout=120
+    )
+
+
+def test_import_then_status_json_counts_what_was_imported(
+    database_url: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "p.csv"
+    path.write_text(GOOD, encoding="utf-8")
+    done = cli(database_url, "import", "portfolio", str(path), "--as-of", "2026-03-09")
+    assert done.returncode == 0, done.stderr
+    assert "imported 4 of 4 rows" in done.stdout
+    status = json.loads(cli(database_url, "status", "--json").stdout)
+    assert (status["debtors"], status["accounts"], status["cases"]) == (3, 4, 3)
+    assert status["payments"] == 0
+    assert status["contacts"] == 0
+
+
+def test_bad_rows_print_compiler_style_lines_and_exit_2(database_url: str, tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text(GOOD.replace("CNY,1000.50", "CNX,1000.50"), encoding="utf-8")
+    done = cli(database_url, "import", "portfolio", str(path))
+    assert done.returncode == 2
+    assert done.stdout.splitlines() == [
+        f'{path}:2:5: currency: "CNX" is not an ISO 4217 currency code'
+    ]
+    assert "nothing imported" in done.stderr
+    assert json.loads(cli(database_url, "status", "--json").stdout)["accounts"] == 0
+
+
+def test_tenants_are_separate_and_unknown_ones_are_refused(
+    database_url: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "p.csv"
+    path.write_text(GOOD, encoding="utf-8")
+    refused = cli(database_url, "import", "portfolio", str(path), "--tenant", "acme")
+    assert refused.returncode == 2
+    assert "no tenant named 'acme'" in refused.stderr
+    assert cli(database_url, "tenant", "create", "acme").returncode == 0
+    assert cli(database_url, "import", "portfolio", str(path), "--tenant", "acme").returncode == 0
+    acme = json.loads(cli(database_url, "status", "--json", "--tenant", "acme").stdout)
+    default = json.loads(cli(database_url, "status", "--json").stdout)
+    assert acme["accounts"] == 4
+    assert default["accounts"] == 0
+
+
+def test_token_create_json_names_tenant_and_role(database_url: str) -> None:
+    done = cli(database_url, "token", "create", "--role", "agent", "--json")
+    token = json.loads(done.stdout)
+    assert token["tenant"] == "default"
+    assert token["role"] == "agent"
+    assert token["token"].startswith("rcv_")
+    assert len(token["token"]) > 40
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("import", "portfolio", "/nonexistent.csv"), "no such file"),
+        (("token", "create", "--role", "emperor"), "emperor"),
+    ],
+)
+def test_bad_input_exits_2_with_a_message_and_no_traceback(
+    database_url: str, args: tuple[str, ...], words: str
+) -> None:
+    done = cli(database_url, *args)
+    assert done.returncode == 2
+    assert words in done.stderr
+    assert "Traceback" not in done.stderr
