@@ -79,7 +79,7 @@ def _finish(report: ImportReport) -> None:
         line = f"imported {report.rows_imported} of {report.rows_read} rows from {what}"
         if report.rows_rejected:
             line += f"; {report.rows_rejected} rejected, written to {report.quarantine}"
-        console.print(line, highlight=False)
+        console.print(line, highlight=False, soft_wrap=True)
         if report.findings:
             raise typer.Exit(EXIT_BAD_INPUT)
         return
@@ -87,6 +87,7 @@ def _finish(report: ImportReport) -> None:
         f"[red]nothing imported:[/red] {len(report.findings)} problem(s) in "
         f"{report.rows_rejected} row(s) of {what}; fix them or use --partial",
         highlight=False,
+        soft_wrap=True,
     )
     raise typer.Exit(EXIT_BAD_INPUT)
 

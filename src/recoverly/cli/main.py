@@ -37,5 +37,5 @@ def run() -> None:
     try:
         app()
     except RecoverlyError as exc:
-        err_console.print(f"[red]error:[/red] {exc.message}", highlight=False)
+        err_console.print(f"[red]error:[/red] {exc.message}", highlight=False, soft_wrap=True)
         raise SystemExit(EXIT_BAD_INPUT) from None

@@ -25,6 +25,7 @@ cases = Table(
     ForeignKeyConstraint(["tenant_id", "debtor_id"], ["debtors.tenant_id", "debtors.debtor_id"]),
 )
 Index("ix_cases_tenant_debtor", cases.c.tenant_id, cases.c.debtor_id)
+Index("ix_cases_tenant_stage", cases.c.tenant_id, cases.c.stage)
 
 holds = Table(
     "holds",

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 20:41:28.739146
+Create Date: 2026-11-22 21:12:43.755763
 """
 
 from collections.abc import Sequence
@@ -29,11 +29,7 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("name", sa.String(length=64), nullable=False),
-        sa.Column(
-            "created_at",
-            recoverly.store.base.UTCDateTime(timezone=True),
-            nullable=False,
-        ),
+        sa.Column("created_at", recoverly.store.base.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_tenants")),
         sa.UniqueConstraint("name", name=op.f("uq_tenants_name")),
     )
@@ -46,21 +42,13 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column(
-            "tenant_id",
-            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
-            nullable=False,
+            "tenant_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
         ),
         sa.Column("role", sa.String(length=16), nullable=False),
         sa.Column("token_hash", sa.String(length=64), nullable=False),
         sa.Column("label", sa.String(length=128), nullable=False),
-        sa.Column(
-            "created_at",
-            recoverly.store.base.UTCDateTime(timezone=True),
-            nullable=False,
-        ),
-        sa.Column(
-            "revoked_at", recoverly.store.base.UTCDateTime(timezone=True), nullable=True
-        ),
+        sa.Column("created_at", recoverly.store.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("revoked_at", recoverly.store.base.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["tenant_id"], ["tenants.id"], name=op.f("fk_api_tokens_tenant_id_tenants")
         ),
@@ -70,9 +58,7 @@ def upgrade() -> None:
     op.create_table(
         "debtors",
         sa.Column(
-            "tenant_id",
-            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
-            nullable=False,
+            "tenant_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
         ),
         sa.Column("debtor_id", sa.String(length=64), nullable=False),
         sa.Column("debtor_type", sa.String(length=16), nullable=False),
@@ -82,16 +68,8 @@ def upgrade() -> None:
         sa.Column("region", sa.String(length=8), nullable=True),
         sa.Column("timezone", sa.String(length=64), nullable=False),
         sa.Column("language", sa.String(length=35), nullable=True),
-        sa.Column(
-            "created_at",
-            recoverly.store.base.UTCDateTime(timezone=True),
-            nullable=False,
-        ),
-        sa.Column(
-            "updated_at",
-            recoverly.store.base.UTCDateTime(timezone=True),
-            nullable=False,
-        ),
+        sa.Column("created_at", recoverly.store.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", recoverly.store.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["tenant_id"], ["tenants.id"], name=op.f("fk_debtors_tenant_id_tenants")
         ),
@@ -106,9 +84,7 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column(
-            "tenant_id",
-            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
-            nullable=False,
+            "tenant_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
         ),
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("source", sa.String(length=512), nullable=False),
@@ -116,16 +92,8 @@ def upgrade() -> None:
         sa.Column("rows_read", sa.Integer(), nullable=False),
         sa.Column("rows_imported", sa.Integer(), nullable=False),
         sa.Column("rows_rejected", sa.Integer(), nullable=False),
-        sa.Column(
-            "started_at",
-            recoverly.store.base.UTCDateTime(timezone=True),
-            nullable=False,
-        ),
-        sa.Column(
-            "finished_at",
-            recoverly.store.base.UTCDateTime(timezone=True),
-            nullable=False,
-        ),
+        sa.Column("started_at", recoverly.store.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("finished_at", recoverly.store.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["tenant_id"], ["tenants.id"], name=op.f("fk_import_runs_tenant_id_tenants")
         ),
@@ -140,43 +108,29 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column(
-            "tenant_id",
-            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
-            nullable=False,
+            "tenant_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
         ),
         sa.Column("username", sa.String(length=128), nullable=False),
         sa.Column("password_hash", sa.String(length=256), nullable=False),
         sa.Column("role", sa.String(length=16), nullable=False),
         sa.Column("disabled", sa.Boolean(), nullable=False),
-        sa.Column(
-            "created_at",
-            recoverly.store.base.UTCDateTime(timezone=True),
-            nullable=False,
-        ),
+        sa.Column("created_at", recoverly.store.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["tenant_id"], ["tenants.id"], name=op.f("fk_users_tenant_id_tenants")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
-        sa.UniqueConstraint(
-            "tenant_id", "username", name=op.f("uq_users_tenant_id_username")
-        ),
+        sa.UniqueConstraint("tenant_id", "username", name=op.f("uq_users_tenant_id_username")),
     )
     op.create_table(
         "cases",
         sa.Column(
-            "tenant_id",
-            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
-            nullable=False,
+            "tenant_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
         ),
         sa.Column("case_id", sa.String(length=80), nullable=False),
         sa.Column("debtor_id", sa.String(length=64), nullable=False),
         sa.Column("stage", sa.String(length=16), nullable=False),
-        sa.Column(
-            "opened_at", recoverly.store.base.UTCDateTime(timezone=True), nullable=False
-        ),
-        sa.Column(
-            "closed_at", recoverly.store.base.UTCDateTime(timezone=True), nullable=True
-        ),
+        sa.Column("opened_at", recoverly.store.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("closed_at", recoverly.store.base.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["tenant_id", "debtor_id"],
             ["debtors.tenant_id", "debtors.debtor_id"],
@@ -185,16 +139,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("tenant_id", "case_id", name=op.f("pk_cases")),
     )
     with op.batch_alter_table("cases", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_cases_tenant_debtor", ["tenant_id", "debtor_id"], unique=False
-        )
+        batch_op.create_index("ix_cases_tenant_debtor", ["tenant_id", "debtor_id"], unique=False)
+        batch_op.create_index("ix_cases_tenant_stage", ["tenant_id", "stage"], unique=False)
 
     op.create_table(
         "contact_points",
         sa.Column(
-            "tenant_id",
-            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
-            nullable=False,
+            "tenant_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
         ),
         sa.Column("debtor_id", sa.String(length=64), nullable=False),
         sa.Column("kind", sa.String(length=16), nullable=False),
@@ -202,16 +153,8 @@ def upgrade() -> None:
         sa.Column("source", sa.String(length=256), nullable=False),
         sa.Column("consent", sa.String(length=16), nullable=False),
         sa.Column("verification", sa.String(length=16), nullable=False),
-        sa.Column(
-            "created_at",
-            recoverly.store.base.UTCDateTime(timezone=True),
-            nullable=False,
-        ),
-        sa.Column(
-            "updated_at",
-            recoverly.store.base.UTCDateTime(timezone=True),
-            nullable=False,
-        ),
+        sa.Column("created_at", recoverly.store.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", recoverly.store.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["tenant_id", "debtor_id"],
             ["debtors.tenant_id", "debtors.debtor_id"],
@@ -224,9 +167,7 @@ def upgrade() -> None:
     op.create_table(
         "accounts",
         sa.Column(
-            "tenant_id",
-            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
-            nullable=False,
+            "tenant_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
         ),
         sa.Column("account_id", sa.String(length=64), nullable=False),
         sa.Column("debtor_id", sa.String(length=64), nullable=False),
@@ -245,21 +186,11 @@ def upgrade() -> None:
         sa.Column("last_payment_minor", sa.BigInteger(), nullable=True),
         sa.Column(
             "attributes",
-            sa.JSON().with_variant(
-                postgresql.JSONB(astext_type=sa.Text()), "postgresql"
-            ),
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
             nullable=False,
         ),
-        sa.Column(
-            "created_at",
-            recoverly.store.base.UTCDateTime(timezone=True),
-            nullable=False,
-        ),
-        sa.Column(
-            "updated_at",
-            recoverly.store.base.UTCDateTime(timezone=True),
-            nullable=False,
-        ),
+        sa.Column("created_at", recoverly.store.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", recoverly.store.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["tenant_id", "case_id"],
             ["cases.tenant_id", "cases.case_id"],
@@ -273,12 +204,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("tenant_id", "account_id", name=op.f("pk_accounts")),
     )
     with op.batch_alter_table("accounts", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_accounts_tenant_case", ["tenant_id", "case_id"], unique=False
-        )
-        batch_op.create_index(
-            "ix_accounts_tenant_debtor", ["tenant_id", "debtor_id"], unique=False
-        )
+        batch_op.create_index("ix_accounts_tenant_case", ["tenant_id", "case_id"], unique=False)
+        batch_op.create_index("ix_accounts_tenant_debtor", ["tenant_id", "debtor_id"], unique=False)
 
     op.create_table(
         "holds",
@@ -289,24 +216,14 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column(
-            "tenant_id",
-            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
-            nullable=False,
+            "tenant_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
         ),
         sa.Column("case_id", sa.String(length=80), nullable=False),
         sa.Column("kind", sa.String(length=32), nullable=False),
-        sa.Column(
-            "starts_at", recoverly.store.base.UTCDateTime(timezone=True), nullable=False
-        ),
-        sa.Column(
-            "ends_at", recoverly.store.base.UTCDateTime(timezone=True), nullable=True
-        ),
+        sa.Column("starts_at", recoverly.store.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("ends_at", recoverly.store.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("reason", sa.Text(), nullable=False),
-        sa.Column(
-            "created_at",
-            recoverly.store.base.UTCDateTime(timezone=True),
-            nullable=False,
-        ),
+        sa.Column("created_at", recoverly.store.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["tenant_id", "case_id"],
             ["cases.tenant_id", "cases.case_id"],
@@ -315,16 +232,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_holds")),
     )
     with op.batch_alter_table("holds", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_holds_tenant_case", ["tenant_id", "case_id"], unique=False
-        )
+        batch_op.create_index("ix_holds_tenant_case", ["tenant_id", "case_id"], unique=False)
 
     op.create_table(
         "contact_attempts",
         sa.Column(
-            "tenant_id",
-            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
-            nullable=False,
+            "tenant_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
         ),
         sa.Column("contact_id", sa.String(length=64), nullable=False),
         sa.Column("debtor_id", sa.String(length=64), nullable=False),
@@ -332,15 +245,9 @@ def upgrade() -> None:
         sa.Column("plan_id", sa.String(length=64), nullable=True),
         sa.Column("channel", sa.String(length=16), nullable=False),
         sa.Column("direction", sa.String(length=16), nullable=False),
-        sa.Column(
-            "at", recoverly.store.base.UTCDateTime(timezone=True), nullable=False
-        ),
+        sa.Column("at", recoverly.store.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("outcome", sa.String(length=32), nullable=False),
-        sa.Column(
-            "created_at",
-            recoverly.store.base.UTCDateTime(timezone=True),
-            nullable=False,
-        ),
+        sa.Column("created_at", recoverly.store.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["tenant_id", "account_id"],
             ["accounts.tenant_id", "accounts.account_id"],
@@ -351,38 +258,26 @@ def upgrade() -> None:
             ["debtors.tenant_id", "debtors.debtor_id"],
             name=op.f("fk_contact_attempts_tenant_id_debtor_id_debtors"),
         ),
-        sa.PrimaryKeyConstraint(
-            "tenant_id", "contact_id", name=op.f("pk_contact_attempts")
-        ),
+        sa.PrimaryKeyConstraint("tenant_id", "contact_id", name=op.f("pk_contact_attempts")),
     )
     with op.batch_alter_table("contact_attempts", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_contact_attempts_tenant_debtor_at",
-            ["tenant_id", "debtor_id", "at"],
-            unique=False,
+            "ix_contact_attempts_tenant_debtor_at", ["tenant_id", "debtor_id", "at"], unique=False
         )
 
     op.create_table(
         "payments",
         sa.Column(
-            "tenant_id",
-            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
-            nullable=False,
+            "tenant_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
         ),
         sa.Column("payment_id", sa.String(length=64), nullable=False),
         sa.Column("account_id", sa.String(length=64), nullable=False),
         sa.Column("currency", sa.CHAR(length=3), nullable=False),
         sa.Column("amount_minor", sa.BigInteger(), nullable=False),
-        sa.Column(
-            "paid_at", recoverly.store.base.UTCDateTime(timezone=True), nullable=False
-        ),
+        sa.Column("paid_at", recoverly.store.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("method", sa.String(length=32), nullable=False),
         sa.Column("reference", sa.String(length=128), nullable=True),
-        sa.Column(
-            "created_at",
-            recoverly.store.base.UTCDateTime(timezone=True),
-            nullable=False,
-        ),
+        sa.Column("created_at", recoverly.store.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["tenant_id", "account_id"],
             ["accounts.tenant_id", "accounts.account_id"],
@@ -398,18 +293,14 @@ def upgrade() -> None:
     op.create_table(
         "promises",
         sa.Column(
-            "tenant_id",
-            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
-            nullable=False,
+            "tenant_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
         ),
         sa.Column("promise_id", sa.String(length=64), nullable=False),
         sa.Column("account_id", sa.String(length=64), nullable=False),
         sa.Column("currency", sa.CHAR(length=3), nullable=False),
         sa.Column("amount_minor", sa.BigInteger(), nullable=False),
         sa.Column("due_date", sa.Date(), nullable=False),
-        sa.Column(
-            "made_at", recoverly.store.base.UTCDateTime(timezone=True), nullable=False
-        ),
+        sa.Column("made_at", recoverly.store.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.ForeignKeyConstraint(
             ["tenant_id", "account_id"],
@@ -443,6 +334,7 @@ def downgrade() -> None:
     op.drop_table("accounts")
     op.drop_table("contact_points")
     with op.batch_alter_table("cases", schema=None) as batch_op:
+        batch_op.drop_index("ix_cases_tenant_stage")
         batch_op.drop_index("ix_cases_tenant_debtor")
 
     op.drop_table("cases")
