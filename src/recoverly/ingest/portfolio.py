@@ -17,7 +17,7 @@ from recoverly.domain.cases import Stage
 from recoverly.domain.money import currency_codes, minor_units
 from recoverly.domain.parties import Consent, ContactKind, DebtorType, Verification
 from recoverly.ingest import checks as ck
-from recoverly.ingest import reference as ref
+from recoverly import reference as ref
 from recoverly.ingest.contacts_points import normalise_emails, normalise_phones, phone_zones
 from recoverly.ingest.duplicates import DuplicateTracker
 from recoverly.ingest.formats import ROW

@@ -23,7 +23,7 @@ import pytest
 from recoverly.domain.accounts import DelinquencyBucket, Product
 from recoverly.domain.errors import InvalidInput
 from recoverly.domain.money import Money, minor_units
-from recoverly.ingest.reference import (
+from recoverly.reference import (
     country_zones,
     language_for_country,
     subdivisions,

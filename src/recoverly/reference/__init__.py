@@ -1,4 +1,4 @@
-"""Reference data that validation checks against: ISO 3166, ISO 4217, IANA zones.
+"""Reference data shared by import and simulation: ISO 3166, ISO 4217, IANA zones.
 
 Loaded once per process. Time-zone derivation lives here too, because it is a question of
 reference data: which zones a country, a subdivision or a phone prefix lies in.
@@ -51,7 +51,7 @@ def country_zones() -> dict[str, tuple[str, ...]]:
 @cache
 def _zone_data() -> dict[str, dict[str, object]]:
     data: dict[str, dict[str, object]] = json.loads(
-        files("recoverly.ingest").joinpath("zones.json").read_text(encoding="utf-8")
+        files("recoverly.reference").joinpath("zones.json").read_text(encoding="utf-8")
     )
     return data
 
