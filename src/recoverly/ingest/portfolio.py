@@ -12,12 +12,12 @@ from datetime import date
 
 import polars as pl
 
+from recoverly import reference as ref
 from recoverly.domain.accounts import past_due_since
 from recoverly.domain.cases import Stage
 from recoverly.domain.money import currency_codes, minor_units
 from recoverly.domain.parties import Consent, ContactKind, DebtorType, Verification
 from recoverly.ingest import checks as ck
-from recoverly import reference as ref
 from recoverly.ingest.contacts_points import normalise_emails, normalise_phones, phone_zones
 from recoverly.ingest.duplicates import DuplicateTracker
 from recoverly.ingest.formats import ROW
