@@ -7,7 +7,7 @@ DEMO_DB ?= sqlite:///./recoverly.db
 DEMO_ACCOUNTS ?= 5000
 WORKERS ?= 2
 
-.PHONY: demo test lint install clean serve
+.PHONY: demo test lint install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP)
 
 demo: $(STAMP)
-	RECOVERLY_DATABASE_URL=$(DEMO_DB) $(BIN)/python -m recoverly.demo
+	RECOVERLY_DATABASE_URL=$(DEMO_DB) $(BIN)/recoverly demo --accounts $(DEMO_ACCOUNTS)
 	RECOVERLY_DATABASE_URL=$(DEMO_DB) $(BIN)/recoverly serve --host 127.0.0.1 --port 8000
 
 test: $(STAMP)
@@ -33,4 +33,4 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache recoverly.db*
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .demo recoverly.db*

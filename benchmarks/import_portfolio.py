@@ -152,11 +152,27 @@ def run_import(path: Path, url: str) -> tuple[float, int]:
         env=env,
         stdout=subprocess.DEVNULL,
     )
-    _, status, usage = os.wait4(child.pid, 0)
+    # VmHWM is the high-water mark of the child's own memory since its exec; the
+    # rusage of a forked child would also count what the parent held when it forked.
+    peak = 0
+    while child.poll() is None:
+        peak = max(peak, _high_water(child.pid))
+        time.sleep(0.05)
     elapsed = time.perf_counter() - start
-    if status != 0:
-        raise SystemExit(f"import failed with status {status}")
-    return elapsed, usage.ru_maxrss * 1024
+    if child.returncode != 0:
+        raise SystemExit(f"import failed with status {child.returncode}")
+    return elapsed, peak
+
+
+def _high_water(pid: int) -> int:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    return 0
 
 
 def pg_database(name: str) -> bool:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
@@ -47,3 +48,16 @@ def resolve_tenant(conn: Connection, name: str) -> int:
     if name == get_settings().default_tenant:
         return tenancy.ensure_tenant(conn, name, datetime.now(UTC))
     return tenancy.tenant_id(conn, name)
+
+
+def progress_bar() -> Progress:
+    """The bar long commands show on the terminal (and hide when output is piped)."""
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+        disable=not err_console.is_terminal,
+    )

@@ -7,20 +7,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from recoverly.cli.common import (
     EXIT_BAD_INPUT,
     TenantOption,
     console,
     err_console,
+    progress_bar,
     resolve_tenant,
     store,
 )
-from recoverly.domain.errors import InvalidInput
 
 if TYPE_CHECKING:
-    from recoverly.ingest.pipeline import ImportReport
+    from collections.abc import Callable
+
+    from sqlalchemy import Engine
+
+    from recoverly.ingest.pipeline import ImportReport, Progress
     from recoverly.ingest.service import ImportOptions
 
 app = typer.Typer(
@@ -59,18 +62,6 @@ def _options(path: Path, partial: bool, quarantine: Path | None) -> ImportOption
     )
 
 
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-        disable=not err_console.is_terminal,
-    )
-
-
 def _finish(report: ImportReport) -> None:
     for finding in report.findings:
         print(finding.render())
@@ -92,19 +83,13 @@ def _finish(report: ImportReport) -> None:
     raise typer.Exit(EXIT_BAD_INPUT)
 
 
-def _import(path: Path, tenant: str, run: object) -> None:
-    from recoverly.ingest.formats import SourceFile
-
-    if not path.exists():
-        raise InvalidInput(f"{path}: no such file")
+def _import(path: Path, tenant: str, run: Callable[[Engine, int, Progress], ImportReport]) -> None:
     engine = store()
     with engine.begin() as conn:
         tenant_id = resolve_tenant(conn, tenant)
-    total = SourceFile.open(path).estimated_rows
-    with _progress() as bar:
-        task = bar.add_task(f"importing {path.name}", total=total or None)
-        assert callable(run)
-        report = run(engine, tenant_id, lambda n: bar.advance(task, n))
+    with progress_bar() as bar:
+        task = bar.add_task(f"importing {path.name}", total=None)
+        report = run(engine, tenant_id, lambda n, total: bar.update(task, advance=n, total=total))
     _finish(report)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from recoverly.cli import access, db, imports, serve, simulate, status
+from recoverly.cli import access, db, demo, imports, serve, simulate, status
 from recoverly.cli.common import EXIT_BAD_INPUT, err_console
 from recoverly.domain.errors import RecoverlyError
 
@@ -30,6 +30,7 @@ app.add_typer(access.user_app, name="user")
 app.add_typer(access.token_app, name="token")
 app.command("status")(status.status)
 app.command("serve")(serve.serve)
+app.command("demo")(demo.demo)
 
 
 def run() -> None:

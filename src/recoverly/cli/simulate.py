@@ -11,9 +11,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from recoverly.cli.common import console
+from recoverly.cli.common import console, progress_bar
 from recoverly.domain.errors import InvalidInput
 
 app = typer.Typer(
@@ -76,15 +75,7 @@ def portfolio(
     if seed < 0:
         raise InvalidInput(f"--seed must be a non-negative integer; got {seed}")
     spec = PortfolioSpec(accounts=accounts, seed=seed, as_of=day)
-    with Progress(
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-        disable=not console.is_terminal,
-    ) as progress:
+    with progress_bar() as progress:
         task = progress.add_task("writing accounts", total=accounts)
         summary = write_portfolio(
             spec, out, behaviour_out, on_progress=lambda rows: progress.advance(task, rows)

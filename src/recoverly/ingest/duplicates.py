@@ -2,31 +2,34 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import polars as pl
 
 from recoverly.ingest.formats import ROW
 
+_SEEN = {"id": pl.String, "first": pl.UInt32}
 
-@dataclass
+
 class DuplicateTracker:
-    """Ids seen so far in this file, with the record where each first appeared."""
+    """Ids seen so far in this file, with the record where each first appeared.
 
-    first_row: dict[str, int] = field(default_factory=dict)
+    Kept as Arrow columns rather than a Python dict: a million ids cost tens of
+    megabytes instead of hundreds, which keeps large imports within bounded memory.
+    """
+
+    def __init__(self) -> None:
+        self._seen: list[pl.DataFrame] = []
 
     def check(self, ids: pl.Series, rows: pl.Series) -> pl.DataFrame:
-        """Rows whose id was seen before, with the row it was first seen on."""
-        dup_rows: list[int] = []
-        firsts: list[int] = []
-        seen = self.first_row
-        for key, row in zip(ids.to_list(), rows.to_list(), strict=True):
-            if key is None:
-                continue
-            first = seen.setdefault(key, row)
-            if first != row:
-                dup_rows.append(row)
-                firsts.append(first)
-        return pl.DataFrame(
-            {ROW: dup_rows, "first_row": firsts}, schema={ROW: pl.UInt32, "first_row": pl.UInt32}
+        """Rows whose id appeared on an earlier record, with that record's row."""
+        batch = pl.DataFrame({"id": ids, ROW: rows.cast(pl.UInt32)}).drop_nulls("id")
+        first_here = batch.group_by("id").agg(pl.col(ROW).min().alias("first"))
+        seen = pl.concat(self._seen, rechunk=False) if self._seen else pl.DataFrame(schema=_SEEN)
+        known = first_here.join(seen, on="id", how="left", suffix="_seen")
+        first = known.select("id", pl.coalesce("first_seen", "first").alias("first"))
+        self._seen.append(known.filter(pl.col("first_seen").is_null()).select("id", "first"))
+        return (
+            batch.join(first, on="id", how="inner")
+            .filter(pl.col(ROW) != pl.col("first"))
+            .select(pl.col(ROW), pl.col("first").alias("first_row"))
+            .sort(ROW)
         )

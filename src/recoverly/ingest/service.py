@@ -170,15 +170,12 @@ def import_portfolio(
     progress: Progress | None = None,
 ) -> ImportReport:
     """Import a portfolio file (the Portfolio CSV contract), upserting by account id."""
-    from recoverly.ingest.formats import SourceFile
-
-    columns = SourceFile.open(path, options.display).columns
     source = f"import:{options.display or path.name}"
     return run_import(
         engine,
         tenant_id,
         path,
-        lambda _conn: PortfolioHandler(tenant_id, as_of, source, columns),
+        lambda _conn, file: PortfolioHandler(tenant_id, as_of, source, file.columns),
         partial=options.partial,
         quarantine=options.quarantine,
         batch_rows=options.batch_rows,
@@ -199,7 +196,7 @@ def import_payments(
         engine,
         tenant_id,
         path,
-        lambda conn: PaymentsHandler(tenant_id, repo.account_keys(conn, tenant_id)),
+        lambda conn, _file: PaymentsHandler(tenant_id, repo.account_keys(conn, tenant_id)),
         partial=options.partial,
         quarantine=options.quarantine,
         batch_rows=options.batch_rows,
@@ -220,7 +217,7 @@ def import_contacts(
         engine,
         tenant_id,
         path,
-        lambda conn: ContactsHandler(
+        lambda conn, _file: ContactsHandler(
             tenant_id, repo.account_keys(conn, tenant_id), repo.debtor_keys(conn, tenant_id)
         ),
         partial=options.partial,

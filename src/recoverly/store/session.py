@@ -36,8 +36,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
-    # Bulk imports touch several indexes at once; the default 2 MB page cache thrashes.
-    cursor.execute("PRAGMA cache_size=-262144")
+    # Bulk imports touch several indexes at once; the default 2 MiB page cache thrashes.
+    cursor.execute("PRAGMA cache_size=-65536")
     cursor.close()
 
 

@@ -1,0 +1,37 @@
+"""Duplicate ids are found across batches, each pointing at the id's first record."""
+
+from __future__ import annotations
+
+import itertools
+
+import polars as pl
+from hypothesis import given
+from hypothesis import strategies as st
+
+from recoverly.ingest.duplicates import DuplicateTracker
+
+
+@given(
+    ids=st.lists(st.one_of(st.none(), st.sampled_from("abcdefg")), max_size=60),
+    cuts=st.lists(st.integers(min_value=0, max_value=60), max_size=5),
+)
+def test_every_repeat_is_reported_once_with_its_first_row(
+    ids: list[str | None], cuts: list[int]
+) -> None:
+    tracker = DuplicateTracker()
+    bounds = sorted({0, len(ids), *(c for c in cuts if c <= len(ids))})
+    found: list[tuple[int, int]] = []
+    for start, end in itertools.pairwise(bounds):
+        chunk = pl.Series(ids[start:end], dtype=pl.String)
+        rows = pl.Series(range(start, end), dtype=pl.UInt32)
+        found.extend(tracker.check(chunk, rows).iter_rows())
+    first: dict[str, int] = {}
+    expected = []
+    for row, key in enumerate(ids):
+        if key is None:
+            continue
+        if key in first:
+            expected.append((row, first[key]))
+        else:
+            first[key] = row
+    assert sorted(found) == expected
