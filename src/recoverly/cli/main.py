@@ -12,25 +12,25 @@ app = typer.Typer(
     name="recoverly",
     help=(
         "Recoverly: collections and recovery, lawfully and transparently.\n\n"
-        "Start with [bold]recoverly simulate portfolio --accounts 1000 --out p.csv[/bold], "
-        "then [bold]recoverly import portfolio p.csv[/bold] and "
-        "[bold]recoverly status[/bold]. The database is RECOVERLY_DATABASE_URL "
-        "(default sqlite:///./recoverly.db)."
+        "New here? [bold]recoverly demo[/bold] builds a database with a synthetic "
+        "portfolio, then [bold]recoverly serve[/bold] serves it. With your own data: "
+        "[bold]recoverly import portfolio FILE[/bold], then [bold]recoverly status[/bold]. "
+        "The database is RECOVERLY_DATABASE_URL (default sqlite:///./recoverly.db)."
     ),
     no_args_is_help=True,
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-app.add_typer(imports.app, name="import")
+app.command("demo")(demo.demo)
 app.add_typer(simulate.app, name="simulate")
-app.add_typer(db.app, name="db")
+app.add_typer(imports.app, name="import")
+app.command("status")(status.status)
+app.command("serve")(serve.serve)
 app.add_typer(access.tenant_app, name="tenant")
 app.add_typer(access.user_app, name="user")
 app.add_typer(access.token_app, name="token")
-app.command("status")(status.status)
-app.command("serve")(serve.serve)
-app.command("demo")(demo.demo)
+app.add_typer(db.app, name="db")
 
 
 def run() -> None:

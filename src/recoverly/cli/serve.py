@@ -11,9 +11,7 @@ import logging
 from typing import Annotated, Any
 
 import typer
-import uvicorn
 
-from recoverly.api.app import create_app
 from recoverly.cli.common import console
 
 
@@ -29,6 +27,8 @@ class DropQueryString(logging.Filter):
 
 def log_config() -> dict[str, Any]:
     """uvicorn's own logging set-up, with ``DropQueryString`` on the access log."""
+    import uvicorn
+
     config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
     config.setdefault("filters", {})["drop_query_string"] = {"()": DropQueryString}
     config["handlers"]["access"]["filters"] = ["drop_query_string"]
@@ -42,6 +42,10 @@ def serve(
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="TCP port.")] = 8000,
 ) -> None:
     """Serve the API under /api/v1, OpenAPI at /openapi.json and offline docs at /docs."""
+    import uvicorn
+
+    from recoverly.api.app import create_app
+
     app = create_app()
     base = f"http://{host}:{port}"
     console.print(f"API at {base}/api/v1, docs at {base}/docs", highlight=False)
