@@ -21,10 +21,7 @@ from recoverly.cli.common import (
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from sqlalchemy import Engine
-
-    from recoverly.ingest.pipeline import ImportReport, Progress
-    from recoverly.ingest.service import ImportOptions
+    from recoverly.ingest.pipeline import ImportReport
 
 app = typer.Typer(
     help=(
@@ -50,18 +47,6 @@ QuarantineOption = Annotated[
 ]
 
 
-def _options(path: Path, partial: bool, quarantine: Path | None) -> ImportOptions:
-    from recoverly.config import get_settings
-    from recoverly.ingest.service import ImportOptions
-
-    return ImportOptions(
-        partial=partial,
-        quarantine=quarantine,
-        batch_rows=get_settings().import_batch_rows,
-        display=str(path),
-    )
-
-
 def _finish(report: ImportReport) -> None:
     for finding in report.findings:
         print(finding.render())
@@ -83,13 +68,37 @@ def _finish(report: ImportReport) -> None:
     raise typer.Exit(EXIT_BAD_INPUT)
 
 
-def _import(path: Path, tenant: str, run: Callable[[Engine, int, Progress], ImportReport]) -> None:
+def _import(
+    run: Callable[..., ImportReport],
+    file: Path,
+    tenant: str,
+    partial: bool,
+    quarantine: Path | None,
+    *args: object,
+) -> None:
+    """Run one import use case with the shared options, a progress bar and the report."""
+    from recoverly.config import get_settings
+    from recoverly.ingest.pipeline import ImportOptions
+
+    options = ImportOptions(
+        partial=partial,
+        quarantine=quarantine,
+        batch_rows=get_settings().import_batch_rows,
+        display=str(file),
+    )
     engine = store()
     with engine.begin() as conn:
         tenant_id = resolve_tenant(conn, tenant)
     with progress_bar() as bar:
-        task = bar.add_task(f"importing {path.name}", total=None)
-        report = run(engine, tenant_id, lambda n, total: bar.update(task, advance=n, total=total))
+        task = bar.add_task(f"importing {file.name}", total=None)
+        report = run(
+            engine,
+            tenant_id,
+            file,
+            *args,
+            options=options,
+            progress=lambda n, total: bar.update(task, advance=n, total=total),
+        )
     _finish(report)
 
 
@@ -112,13 +121,7 @@ def portfolio(
     from recoverly.ingest import service
 
     day: date = as_of.date() if as_of else datetime.now(UTC).date()
-    _import(
-        file,
-        tenant,
-        lambda engine, tid, progress: service.import_portfolio(
-            engine, tid, file, day, _options(file, partial, quarantine), progress
-        ),
-    )
+    _import(service.import_portfolio, file, tenant, partial, quarantine, day)
 
 
 @app.command("payments")
@@ -131,13 +134,7 @@ def payments(
     """Import payments: payment_id, account_id, amount, paid_at [, currency, method, reference]."""
     from recoverly.ingest import service
 
-    _import(
-        file,
-        tenant,
-        lambda engine, tid, progress: service.import_payments(
-            engine, tid, file, _options(file, partial, quarantine), progress
-        ),
-    )
+    _import(service.import_payments, file, tenant, partial, quarantine)
 
 
 @app.command("contacts")
@@ -150,10 +147,4 @@ def contacts(
     """Import contact history, or an exported plan with an added outcome column."""
     from recoverly.ingest import service
 
-    _import(
-        file,
-        tenant,
-        lambda engine, tid, progress: service.import_contacts(
-            engine, tid, file, _options(file, partial, quarantine), progress
-        ),
-    )
+    _import(service.import_contacts, file, tenant, partial, quarantine)

@@ -131,12 +131,15 @@ def member(
 
 
 def errors_frame(df: pl.DataFrame, row: str, rules: dict[str, list[Rule]]) -> pl.DataFrame:
-    """Long form ``(row, column, message)``: one message per bad cell.
+    """Long form ``(row, column, message, ref_row)``: one message per bad cell.
+
+    ``ref_row`` names another record a message refers to (``{ref}`` in the message);
+    cell checks have none.
 
     Conditions are evaluated over the whole batch, but messages (string building, the
     costly part) only over the rows that failed something, so a clean file pays little.
     """
-    schema = {row: pl.UInt32, "column": pl.String, "message": pl.String}
+    schema = {row: pl.UInt32, "column": pl.String, "message": pl.String, "ref_row": pl.UInt32}
     conditions = [
         condition
         for column, column_rules in rules.items()
@@ -149,6 +152,7 @@ def errors_frame(df: pl.DataFrame, row: str, rules: dict[str, list[Rule]]) -> pl
     return (
         wide.unpivot(index=row, variable_name="column", value_name="message")
         .drop_nulls("message")
+        .with_columns(pl.lit(None).alias("ref_row"))
         .cast(schema)  # type: ignore[arg-type]
     )
 

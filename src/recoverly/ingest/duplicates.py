@@ -33,3 +33,12 @@ class DuplicateTracker:
             .select(pl.col(ROW), pl.col("first").alias("first_row"))
             .sort(ROW)
         )
+
+    def findings(self, ids: pl.Series, rows: pl.Series, column: str) -> pl.DataFrame:
+        """``check`` as error rows (``ROW, column, message, ref_row``) for the report."""
+        return self.check(ids, rows).select(
+            pl.col(ROW),
+            pl.lit(column).alias("column"),
+            pl.lit(f"{column}: duplicate id, first used on line {{ref}}").alias("message"),
+            pl.col("first_row").alias("ref_row"),
+        )

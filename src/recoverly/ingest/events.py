@@ -22,26 +22,6 @@ def _complete(batch: pl.DataFrame, spec: FileSpec) -> pl.DataFrame:
     return batch.with_columns(pl.lit(None, dtype=pl.String).alias(c) for c in missing)
 
 
-def _with_duplicates(
-    errors: pl.DataFrame, ids: pl.Series, rows: pl.Series, tracker: DuplicateTracker, column: str
-) -> pl.DataFrame:
-    errors = errors.with_columns(pl.lit(None, dtype=pl.UInt32).alias("ref_row"))
-    dups = tracker.check(ids, rows)
-    if dups.height == 0:
-        return errors
-    return pl.concat(
-        [
-            errors,
-            dups.select(
-                pl.col(ROW),
-                pl.lit(column).alias("column"),
-                pl.lit(f"{column}: duplicate id, first used on line {{ref}}").alias("message"),
-                pl.col("first_row").alias("ref_row"),
-            ),
-        ]
-    )
-
-
 def _good(df: pl.DataFrame, errors: pl.DataFrame) -> pl.DataFrame:
     return df.filter(~pl.col(ROW).is_in(errors[ROW].unique().implode()))
 
@@ -108,7 +88,7 @@ def validate_payments(
         "reference": [ck.max_length("reference", 128)],
     }
     errors = ck.errors_frame(df, ROW, rules)
-    errors = _with_duplicates(errors, df["payment_id"], df[ROW], duplicates, "payment_id")
+    errors = pl.concat([errors, duplicates.findings(df["payment_id"], df[ROW], "payment_id")])
     rows = _good(df, errors).select(
         ck.text("payment_id").alias("payment_id"),
         pl.col("_account").alias("account_id"),
@@ -216,7 +196,7 @@ def validate_contacts(
         ],
     }
     errors = ck.errors_frame(df, ROW, rules)
-    errors = _with_duplicates(errors, df["_id"], df[ROW], duplicates, id_column)
+    errors = pl.concat([errors, duplicates.findings(df["_id"], df[ROW], id_column)])
     at = ck.parse_instant("at") if at_column == "at" else ck.parse_instant("scheduled_at")
     rows = _good(df, errors).select(
         pl.col("_id").alias("contact_id"),

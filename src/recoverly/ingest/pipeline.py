@@ -40,6 +40,18 @@ class Handler(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class ImportOptions:
+    """How to import: ``partial`` commits the good rows and quarantines the bad ones
+    (default ``FILE.rejected.csv``) instead of rejecting the whole file."""
+
+    partial: bool = False
+    quarantine: Path | None = None
+    batch_rows: int = 100_000
+    display: str | None = None
+    """How findings name the file (default: its path)."""
+
+
 @dataclass
 class ImportReport:
     kind: str
@@ -61,22 +73,20 @@ def run_import(
     tenant_id: int,
     path: Path,
     handler_for: Callable[[Connection, SourceFile], Handler],
-    *,
-    partial: bool = False,
-    quarantine: Path | None = None,
-    batch_rows: int = 100_000,
+    options: ImportOptions | None = None,
     progress: Progress | None = None,
-    display: str | None = None,
 ) -> ImportReport:
     """Import ``path`` into tenant ``tenant_id``; the report says what happened.
 
     Args:
         handler_for: builds the kind's handler on the import's connection (handlers that
             check foreign keys read the store through it) for the opened file.
-        partial: commit the good rows and quarantine the bad ones instead of rejecting all.
-        quarantine: where rejected rows go in partial mode (default ``FILE.rejected.csv``).
+        options: partial or all-or-nothing, where rejected rows go, batch size.
+        progress: told the rows read after each batch.
     """
-    source = SourceFile.open(path, display)
+    options = options or ImportOptions()
+    partial = options.partial
+    source = SourceFile.open(path, options.display)
     now = datetime.now(UTC)
     with engine.connect() as conn, conn.begin() as tx:
         handler = handler_for(conn, source)
@@ -89,7 +99,7 @@ def run_import(
         errors: list[pl.DataFrame] = []
         rejected: list[pl.DataFrame] = []
         writing = True
-        for batch in source.batches(batch_rows):
+        for batch in source.batches(options.batch_rows):
             report.rows_read += batch.height
             batch_errors, rows = handler.validate(batch)
             if batch_errors.height:
@@ -109,7 +119,7 @@ def run_import(
             tx.rollback()
             return report
         if report.findings:
-            report.quarantine = quarantine or path.with_suffix(".rejected.csv")
+            report.quarantine = options.quarantine or path.with_suffix(".rejected.csv")
             _write_quarantine(report.quarantine, source, rejected, report.findings)
         conn.execute(
             insert(import_runs).values(
@@ -192,4 +202,4 @@ def _write_quarantine(
     frame.sort("line").write_csv(path)
 
 
-__all__ = ["Handler", "ImportReport", "Progress", "run_import"]
+__all__ = ["Handler", "ImportOptions", "ImportReport", "Progress", "run_import"]

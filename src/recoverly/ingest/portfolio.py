@@ -191,20 +191,7 @@ def validate(
         )
 
     errors = ck.errors_frame(df, ROW, rules)
-    errors = errors.with_columns(pl.lit(None, dtype=pl.UInt32).alias("ref_row"))
-    dups = duplicates.check(df["account_id"], df[ROW])
-    if dups.height:
-        errors = pl.concat(
-            [
-                errors,
-                dups.select(
-                    pl.col(ROW),
-                    pl.lit("account_id").alias("column"),
-                    pl.lit("account_id: duplicate id, first used on line {ref}").alias("message"),
-                    pl.col("first_row").alias("ref_row"),
-                ),
-            ]
-        )
+    errors = pl.concat([errors, duplicates.findings(df["account_id"], df[ROW], "account_id")])
     good = df.filter(~pl.col(ROW).is_in(errors[ROW].unique().implode()))
     return PortfolioRows(errors, *_shape(good, batch.columns, as_of, source))
 

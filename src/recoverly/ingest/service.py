@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -10,7 +9,8 @@ import polars as pl
 from sqlalchemy import Connection, Engine
 
 from recoverly.ingest import events, portfolio
-from recoverly.ingest.pipeline import ImportReport, Progress, run_import
+from recoverly.ingest.formats import SourceFile
+from recoverly.ingest.pipeline import Handler, ImportOptions, ImportReport, Progress, run_import
 from recoverly.ingest.spec import CONTACTS, PAYMENTS, PORTFOLIO, FileSpec
 from recoverly.store.bulk import upsert
 from recoverly.store.repositories import imports as repo
@@ -153,76 +153,49 @@ class ContactsHandler:
         )
 
 
-@dataclass(frozen=True)
-class ImportOptions:
-    partial: bool = False
-    quarantine: Path | None = None
-    batch_rows: int = 100_000
-    display: str | None = None
-
-
 def import_portfolio(
     engine: Engine,
     tenant_id: int,
     path: Path,
     as_of: date,
-    options: ImportOptions = ImportOptions(),
+    options: ImportOptions | None = None,
     progress: Progress | None = None,
 ) -> ImportReport:
     """Import a portfolio file (the Portfolio CSV contract), upserting by account id."""
-    source = f"import:{options.display or path.name}"
-    return run_import(
-        engine,
-        tenant_id,
-        path,
-        lambda _conn, file: PortfolioHandler(tenant_id, as_of, source, file.columns),
-        partial=options.partial,
-        quarantine=options.quarantine,
-        batch_rows=options.batch_rows,
-        progress=progress,
-        display=options.display,
-    )
+    label = f"import:{(options and options.display) or path.name}"
+
+    def handler(_conn: Connection, file: SourceFile) -> Handler:
+        return PortfolioHandler(tenant_id, as_of, label, file.columns)
+
+    return run_import(engine, tenant_id, path, handler, options, progress)
 
 
 def import_payments(
     engine: Engine,
     tenant_id: int,
     path: Path,
-    options: ImportOptions = ImportOptions(),
+    options: ImportOptions | None = None,
     progress: Progress | None = None,
 ) -> ImportReport:
     """Import payments; each must name an account the tenant already has."""
-    return run_import(
-        engine,
-        tenant_id,
-        path,
-        lambda conn, _file: PaymentsHandler(tenant_id, repo.account_keys(conn, tenant_id)),
-        partial=options.partial,
-        quarantine=options.quarantine,
-        batch_rows=options.batch_rows,
-        progress=progress,
-        display=options.display,
-    )
+
+    def handler(conn: Connection, _file: SourceFile) -> Handler:
+        return PaymentsHandler(tenant_id, repo.account_keys(conn, tenant_id))
+
+    return run_import(engine, tenant_id, path, handler, options, progress)
 
 
 def import_contacts(
     engine: Engine,
     tenant_id: int,
     path: Path,
-    options: ImportOptions = ImportOptions(),
+    options: ImportOptions | None = None,
     progress: Progress | None = None,
 ) -> ImportReport:
     """Import contact history, or an exported plan with an ``outcome`` column added."""
-    return run_import(
-        engine,
-        tenant_id,
-        path,
-        lambda conn, _file: ContactsHandler(
-            tenant_id, repo.account_keys(conn, tenant_id), repo.debtor_keys(conn, tenant_id)
-        ),
-        partial=options.partial,
-        quarantine=options.quarantine,
-        batch_rows=options.batch_rows,
-        progress=progress,
-        display=options.display,
-    )
+
+    def handler(conn: Connection, _file: SourceFile) -> Handler:
+        accounts_known = repo.account_keys(conn, tenant_id)
+        return ContactsHandler(tenant_id, accounts_known, repo.debtor_keys(conn, tenant_id))
+
+    return run_import(engine, tenant_id, path, handler, options, progress)
