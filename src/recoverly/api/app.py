@@ -32,7 +32,7 @@ gets 401.
 **Tenants.** A token belongs to one tenant and sees only its data. Another tenant's
 object answers 404, exactly as one that does not exist.
 
-**Personal data.** National ids, phones, e-mail addresses and postal addresses are masked
+**Personal data.** People's names, national ids, phones, e-mail and postal addresses are masked
 unless the token's role may see them (`GET /api/v1/me` lists what it sees in clear).
 
 **Money** is `{"amount": "1234.50", "currency": "USD"}`: the amount is a decimal string

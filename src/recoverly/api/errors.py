@@ -25,6 +25,7 @@ from recoverly.domain.errors import (
     InvalidInput,
     InvalidMoney,
     NotFound,
+    NotPermitted,
     RecoverlyError,
     UnknownCurrency,
 )
@@ -33,6 +34,7 @@ log = logging.getLogger("recoverly.api")
 
 STATUS_OF: dict[type[RecoverlyError], int] = {
     NotFound: 404,
+    NotPermitted: 403,
     InvalidInput: 422,
     InvalidMoney: 422,
     UnknownCurrency: 422,

@@ -37,3 +37,9 @@ class InvalidInput(RecoverlyError):
     """Bad input from a person or a file; the message names what and where."""
 
     code = "input.invalid"
+
+
+class NotPermitted(RecoverlyError):
+    """The caller's role may not do this (as opposed to: the thing does not exist)."""
+
+    code = "access.not_permitted"

@@ -18,6 +18,7 @@ class Role(StrEnum):
 
 
 class PersonalField(StrEnum):
+    NAME = "name"  # of a person; a company's name is not personal data
     NATIONAL_ID = "national_id"
     PHONE = "phone"
     EMAIL = "email"
@@ -25,13 +26,17 @@ class PersonalField(StrEnum):
     DATE_OF_BIRTH = "date_of_birth"
 
 
-# Agents and supervisors must reach debtors, so they see how; only admins and compliance
-# officers (who answer subject-access requests and regulators) see national ids.
+# Agents and supervisors must reach debtors, so they see who and how; only admins and
+# compliance officers (who answer subject-access requests and regulators) see national
+# ids; read-only users (reporting, analytics) need no one's identity at all.
+_REACH = frozenset(
+    {PersonalField.NAME, PersonalField.PHONE, PersonalField.EMAIL, PersonalField.ADDRESS}
+)
 _CLEAR: dict[Role, frozenset[PersonalField]] = {
     Role.ADMIN: frozenset(PersonalField),
     Role.COMPLIANCE: frozenset(PersonalField),
-    Role.SUPERVISOR: frozenset({PersonalField.PHONE, PersonalField.EMAIL, PersonalField.ADDRESS}),
-    Role.AGENT: frozenset({PersonalField.PHONE, PersonalField.EMAIL, PersonalField.ADDRESS}),
+    Role.SUPERVISOR: _REACH,
+    Role.AGENT: _REACH,
     Role.READONLY: frozenset(),
 }
 
@@ -47,6 +52,8 @@ def mask(value: str | None, field: PersonalField) -> str | None:
     if field == PersonalField.EMAIL and "@" in value:
         local, _, domain = value.partition("@")
         return f"{local[:1]}***@{domain}"
+    if field == PersonalField.NAME:
+        return " ".join(f"{part[:1]}***" for part in value.split())
     if field in (PersonalField.PHONE, PersonalField.NATIONAL_ID):
         keep = 2 if len(value) > 6 else 0
         return "*" * (len(value) - keep) + value[len(value) - keep :]

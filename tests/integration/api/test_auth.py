@@ -66,7 +66,7 @@ def test_me_tells_tenant_role_and_what_is_seen(api: Api) -> None:
         assert (body["tenant"], body["role"]) == (HOME, role.value)
         seen[role] = set(body["sees_in_clear"])
     assert seen[Role.ADMIN] == seen[Role.COMPLIANCE] == {f.value for f in PersonalField}
-    assert seen[Role.AGENT] == seen[Role.SUPERVISOR] == {"phone", "email", "address"}
+    assert seen[Role.AGENT] == seen[Role.SUPERVISOR] == {"name", "phone", "email", "address"}
     assert seen[Role.READONLY] == set()
 
 

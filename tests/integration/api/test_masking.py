@@ -59,3 +59,20 @@ def test_listings_mask_too(api: Api) -> None:
     assert listed["national_id"] == "*******89"
     case = api.ok("/api/v1/cases/C-A-D1", role=Role.READONLY)
     assert NATIONAL_ID not in json.dumps(case)
+
+
+def test_readonly_sees_people_by_initials_and_companies_by_name(api: Api) -> None:
+    assert api.ok(ALICE, role=Role.READONLY)["name"] == "A*** A***"
+    assert api.ok(ALICE, role=Role.AGENT)["name"] == "Alice Archer"
+    assert api.ok("/api/v1/debtors/A-D2", role=Role.READONLY)["name"] == "Acme Widgets LLC"
+    case = api.ok("/api/v1/cases/C-A-D1", role=Role.READONLY)
+    assert case["debtor"]["name"] == "A*** A***"
+    assert "Alice" not in json.dumps(api.ok("/api/v1/debtors", role=Role.READONLY))
+
+
+def test_a_role_that_sees_names_masked_may_not_search_by_name(api: Api) -> None:
+    refused = api.get("/api/v1/debtors", role=Role.READONLY, q="Ali")
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "access.not_permitted"
+    found = api.ok("/api/v1/debtors", role=Role.AGENT, q="Ali")
+    assert [d["debtor_id"] for d in found["items"]] == ["A-D1"]

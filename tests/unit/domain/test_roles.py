@@ -16,3 +16,9 @@ def test_masks_keep_only_what_recognises_a_value() -> None:
     assert mask("li.wei@mail.example.cn", PersonalField.EMAIL) == "l***@mail.example.cn"
     assert mask("110101199003071234", PersonalField.NATIONAL_ID).endswith("34")
     assert "1 Main" not in (mask("1 Main St", PersonalField.ADDRESS) or "")
+
+
+def test_names_are_masked_to_initials_for_readonly_only() -> None:
+    assert mask("Li Wei", PersonalField.NAME) == "L*** W***"
+    assert sees_in_clear(Role.AGENT, PersonalField.NAME)
+    assert not sees_in_clear(Role.READONLY, PersonalField.NAME)

@@ -60,7 +60,7 @@ def list_cases(
     )
     found = reads.list_cases(conn, caller.tenant_id, where, as_of, paging.limit, paging.offset)
     return CasePage(
-        items=[CaseOut.of(r, as_of, now) for r in found.items],
+        items=[CaseOut.of(r, as_of, now, caller.role) for r in found.items],
         total=found.total,
         limit=paging.limit,
         offset=paging.offset,
@@ -93,4 +93,5 @@ def get_case(
     now: Now,
     case_id: Annotated[str, Path(max_length=80, examples=["C-D-77"])],
 ) -> CaseDetailOut:
-    return CaseDetailOut.of(reads.get_case(conn, caller.tenant_id, case_id), as_of, now)
+    record = reads.get_case(conn, caller.tenant_id, case_id)
+    return CaseDetailOut.of(record, as_of, now, caller.role)

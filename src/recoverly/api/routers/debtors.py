@@ -17,7 +17,9 @@ from recoverly.api.schemas.debtors import (
     DebtorOut,
     DebtorPage,
 )
+from recoverly.domain.errors import NotPermitted
 from recoverly.domain.parties import DebtorType
+from recoverly.domain.roles import PersonalField, sees_in_clear
 from recoverly.store.repositories import reads
 
 router = APIRouter(prefix="/debtors", tags=["debtors"], responses=error_responses(401, 422))
@@ -46,10 +48,14 @@ def list_debtors(
         Query(
             min_length=1,
             max_length=64,
-            description="Name prefix, case-insensitive (ASCII letters on SQLite).",
+            description="Name prefix, case-insensitive (ASCII letters on SQLite); "
+            "refused (403) for roles that see names masked.",
         ),
     ] = None,
 ) -> DebtorPage:
+    if q is not None and not sees_in_clear(caller.role, PersonalField.NAME):
+        # A prefix search would reveal the masked names one letter at a time.
+        raise NotPermitted(f"the {caller.role.value} role may not search debtors by name")
     where = reads.DebtorFilter(
         country=country.upper() if country else None, debtor_type=debtor_type, name_prefix=q
     )

@@ -8,11 +8,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic.config import JsonDict
 
 from recoverly.api.schemas.accounts import ACCOUNT_EXAMPLE, AccountOut
-from recoverly.api.schemas.common import MONEY_EXAMPLE, MoneyOut, Page, page_example
+from recoverly.api.schemas.common import MONEY_EXAMPLE, MoneyOut, Page, debtor_name, page_example
 from recoverly.domain.accounts import DelinquencyBucket
 from recoverly.domain.cases import Hold, HoldKind, Stage
 from recoverly.domain.money import Money
 from recoverly.domain.parties import Debtor, DebtorType
+from recoverly.domain.roles import Role
 from recoverly.store.repositories.reads import AccountRecord, CaseRecord
 
 CASE_EXAMPLE: JsonDict = {
@@ -48,11 +49,11 @@ class DebtorBriefOut(BaseModel):
     timezone: str
 
     @classmethod
-    def of(cls, debtor: Debtor) -> DebtorBriefOut:
+    def of(cls, debtor: Debtor, role: Role) -> DebtorBriefOut:
         return cls(
             debtor_id=debtor.debtor_id,
             debtor_type=debtor.debtor_type,
-            name=debtor.name,
+            name=debtor_name(debtor, role),
             country=debtor.country,
             region=debtor.region,
             timezone=debtor.timezone,
@@ -104,11 +105,11 @@ class CaseOut(BaseModel):
     on_hold: bool = Field(description="Whether any hold is in force at the time of the request.")
 
     @classmethod
-    def of(cls, record: CaseRecord, as_of: date, now: datetime) -> CaseOut:
-        return cls.model_validate(_case_fields(record, as_of, now))
+    def of(cls, record: CaseRecord, as_of: date, now: datetime, role: Role) -> CaseOut:
+        return cls.model_validate(_case_fields(record, as_of, now, role))
 
 
-def _case_fields(record: CaseRecord, as_of: date, now: datetime) -> dict[str, object]:
+def _case_fields(record: CaseRecord, as_of: date, now: datetime, role: Role) -> dict[str, object]:
     case = record.case
     worst = max((r.account.past_due_days(as_of) for r in record.accounts), default=0)
     return {
@@ -116,7 +117,7 @@ def _case_fields(record: CaseRecord, as_of: date, now: datetime) -> dict[str, ob
         "stage": case.stage,
         "opened_at": case.opened_at,
         "closed_at": case.closed_at,
-        "debtor": DebtorBriefOut.of(record.debtor),
+        "debtor": DebtorBriefOut.of(record.debtor, role),
         "account_count": len(record.accounts),
         "balances": _balances(record.accounts),
         "as_of": as_of,
@@ -155,9 +156,9 @@ class CaseDetailOut(CaseOut):
     active_holds: int = Field(ge=0)
 
     @classmethod
-    def of(cls, record: CaseRecord, as_of: date, now: datetime) -> CaseDetailOut:
+    def of(cls, record: CaseRecord, as_of: date, now: datetime, role: Role) -> CaseDetailOut:
         return cls.model_validate(
-            _case_fields(record, as_of, now)
+            _case_fields(record, as_of, now, role)
             | {
                 "accounts": [AccountOut.of(r, as_of) for r in record.accounts],
                 "holds": [HoldOut.of(h, now) for h in record.case.holds],

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic.config import JsonDict
 
 from recoverly.domain.money import Money
+from recoverly.domain.parties import Debtor, DebtorType
 from recoverly.domain.roles import PersonalField, Role, mask, sees_in_clear
 
 ItemT = TypeVar("ItemT")
@@ -76,6 +77,13 @@ class ErrorOut(BaseModel):
 def personal(value: str | None, field: PersonalField, role: Role) -> str | None:
     """``value`` as the caller's role may see it: in clear or masked (``domain.roles``)."""
     return value if sees_in_clear(role, field) else mask(value, field)
+
+
+def debtor_name(debtor: Debtor, role: Role) -> str:
+    """A person's name as the caller's role may see it; companies' names are public."""
+    if debtor.debtor_type == DebtorType.COMPANY:
+        return debtor.name
+    return personal(debtor.name, PersonalField.NAME, role) or ""
 
 
 _ERROR_DESCRIPTIONS = {

@@ -7,7 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.config import JsonDict
 
-from recoverly.api.schemas.common import Page, page_example, personal
+from recoverly.api.schemas.common import Page, debtor_name, page_example, personal
 from recoverly.domain.events import Channel, ContactAttempt, Direction, Outcome
 from recoverly.domain.parties import (
     Consent,
@@ -63,7 +63,7 @@ def _debtor_fields(debtor: Debtor, role: Role) -> dict[str, object]:
     return {
         "debtor_id": debtor.debtor_id,
         "debtor_type": debtor.debtor_type,
-        "name": debtor.name,
+        "name": debtor_name(debtor, role),
         "national_id": personal(debtor.national_id, PersonalField.NATIONAL_ID, role),
         "country": debtor.country,
         "region": debtor.region,
