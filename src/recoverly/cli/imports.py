@@ -59,12 +59,14 @@ def _finish(report: ImportReport) -> None:
         if report.findings:
             raise typer.Exit(EXIT_BAD_INPUT)
         return
-    err_console.print(
-        f"[red]nothing imported:[/red] {len(report.findings)} problem(s) in "
-        f"{report.rows_rejected} row(s) of {what}; fix them or use --partial",
-        highlight=False,
-        soft_wrap=True,
-    )
+    if report.findings and all(f.code == "missing_column" for f in report.findings):
+        why = f"the header of {what} lacks {len(report.findings)} required column(s)"
+    else:
+        why = (
+            f"{len(report.findings)} problem(s) in {report.rows_rejected} row(s) of {what}; "
+            "fix them or use --partial"
+        )
+    err_console.print(f"[red]nothing imported:[/red] {why}", highlight=False, soft_wrap=True)
     raise typer.Exit(EXIT_BAD_INPUT)
 
 
