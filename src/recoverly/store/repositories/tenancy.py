@@ -9,6 +9,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from recoverly.domain.errors import InvalidInput, NotFound
 from recoverly.domain.roles import Role
@@ -49,9 +51,21 @@ def _new_id(key: Row[Any] | None) -> int:
 
 
 def ensure_tenant(conn: Connection, name: str, now: datetime) -> int:
-    """The id of tenant ``name``, creating it (used for the default tenant only)."""
+    """The id of tenant ``name``, creating it (used for the default tenant only).
+
+    Safe when several processes meet a new database at once: the insert yields to a
+    concurrent one instead of failing on the unique name.
+    """
     found = conn.execute(select(tenants.c.id).where(tenants.c.name == name)).scalar()
-    return int(found) if found is not None else create_tenant(conn, name, now)
+    if found is not None:
+        return int(found)
+    dialect_insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    conn.execute(
+        dialect_insert(tenants)
+        .values(name=name, created_at=now)
+        .on_conflict_do_nothing(index_elements=["name"])
+    )
+    return int(conn.execute(select(tenants.c.id).where(tenants.c.name == name)).scalar_one())
 
 
 def list_tenants(conn: Connection) -> list[str]:
