@@ -16,7 +16,7 @@ from iso4217 import Currency
 
 from recoverly.domain.errors import CurrencyMismatch, InvalidMoney, UnknownCurrency
 
-_DECIMAL_TEXT = re.compile(r"^-?\d+(\.\d+)?$")
+_DECIMAL_TEXT = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")  # ASCII digits only, unlike \d
 
 
 @cache

@@ -16,8 +16,8 @@ from recoverly.ingest.formats import INVALID_UTF8
 Rule = tuple[pl.Expr, pl.Expr | str]
 
 MAX_ID = 64
-_DECIMAL = r"^\d{1,15}(\.\d+)?$"
-_ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
+_DECIMAL = r"^[0-9]{1,15}(\.[0-9]+)?$"
+_ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _ID_TEXT = r"^[^\x00-\x1f\x7f]+$"
 
 
@@ -84,7 +84,7 @@ def parse_date(column: str) -> pl.Expr:
 def amount(column: str, decimals: pl.Expr) -> list[Rule]:
     """A non-negative plain decimal with no more decimals than the currency has."""
     value = text(column)
-    fraction = value.str.extract(r"\.(\d+)$").str.len_chars().fill_null(0)
+    fraction = significant_fraction(value).str.len_chars().fill_null(0)
     return [
         (
             value.str.starts_with("-") & value.str.slice(1).str.contains(_DECIMAL),
@@ -106,11 +106,18 @@ def amount(column: str, decimals: pl.Expr) -> list[Rule]:
     ]
 
 
+def significant_fraction(value: pl.Expr) -> pl.Expr:
+    """The decimals of an amount without trailing zeros: ``5000.00`` yen is whole yen,
+    as ``Money.parse`` agrees, and systems that print two decimals for every currency
+    are common."""
+    return value.str.extract(r"\.([0-9]*?)0*$")
+
+
 def to_minor(column: str, decimals: pl.Expr) -> pl.Expr:
     """A checked decimal cell as an integer count of minor units (exact, no float)."""
     value = text(column)
-    whole = value.str.extract(r"^(\d+)").cast(pl.Int64)
-    frac_text = value.str.extract(r"\.(\d+)$").fill_null("")
+    whole = value.str.extract(r"^([0-9]+)").cast(pl.Int64)
+    frac_text = significant_fraction(value).fill_null("")
     frac_digits = frac_text.str.len_chars().cast(pl.Int64)
     frac = pl.when(frac_text == "").then(0).otherwise(frac_text.cast(pl.Int64, strict=False))
     scale = pl.lit(10, dtype=pl.Int64).pow(decimals.cast(pl.Int64))
@@ -163,12 +170,14 @@ def parse_instant(column: str) -> pl.Expr:
     A bare date means midnight UTC and a time without an offset is read as UTC, because
     exports from core systems usually are; both forms are documented in docs/formats.md.
     """
-    value = text(column).str.replace(r"^(\d{4}-\d{2}-\d{2})[ T]", "${1}T")
+    value = text(column).str.replace(r"^([0-9]{4}-[0-9]{2}-[0-9]{2})[ T]", "${1}T")
     value = value.str.replace(r"[Zz]$", "+00:00")
-    value = value.str.replace(r"^(\d{4}-\d{2}-\d{2})$", "${1}T00:00:00")
-    value = value.str.replace(r"T(\d{2}:\d{2})([+-]|$)", "T${1}:00${2}")
+    value = value.str.replace(r"^([0-9]{4}-[0-9]{2}-[0-9]{2})$", "${1}T00:00:00")
+    value = value.str.replace(r"T([0-9]{2}:[0-9]{2})([+-]|$)", "T${1}:00${2}")
     value = (
-        pl.when(value.str.contains(r"[+-]\d{2}:?\d{2}$")).then(value).otherwise(value + "+00:00")
+        pl.when(value.str.contains(r"[+-][0-9]{2}:?[0-9]{2}$"))
+        .then(value)
+        .otherwise(value + "+00:00")
     )
     return value.str.to_datetime("%Y-%m-%dT%H:%M:%S%.f%z", time_zone="UTC", strict=False)
 

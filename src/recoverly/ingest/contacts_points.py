@@ -124,7 +124,7 @@ def _fast_valid(country: str) -> pl.Expr | None:
     types = [m for m in (matches(d) for d in descs) if m is not None]
     if general is None or not types:
         return None
-    shaped = pl.col("_compact").str.contains(rf"^\{prefix}\d{{4,15}}$")
+    shaped = pl.col("_compact").str.contains(rf"^\{prefix}[0-9]{{4,15}}$")  # ASCII only
     check = shaped & general & pl.any_horizontal(types)
     try:  # a pattern the Rust regex engine cannot compile just means no fast path
         pl.DataFrame({"_compact": [prefix + "0"]}).select(check)

@@ -174,7 +174,7 @@ def validate(
         "days_past_due": [
             (
                 ck.text("days_past_due").is_not_null()
-                & ~ck.text("days_past_due").str.contains(r"^\d{1,5}$"),
+                & ~ck.text("days_past_due").str.contains(r"^[0-9]{1,5}$"),
                 ck.quoted(
                     ck.text("days_past_due"), "days_past_due: ", " is not a whole number of days"
                 ),

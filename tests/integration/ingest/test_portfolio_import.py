@@ -242,3 +242,33 @@ def test_unusable_files_are_refused_with_a_reason(
 
     with pytest.raises(InvalidInput, match=r"p\.csv:1:"):
         import_portfolio(engine, tenant_id, write("p.csv", content), AS_OF)
+
+
+def test_typed_parquet_columns_are_read_as_their_text(
+    engine: Engine, tenant_id: int, write, tmp_path: Path
+) -> None:
+    """Dates, integers and decimals typed by the writer import like their CSV text."""
+    from decimal import Decimal
+
+    frame = pl.DataFrame(
+        {
+            "account_id": ["T1", "T2"],
+            "debtor_id": ["D1", "D2"],
+            "debtor_name": ["Li Wei", "Sato Co"],
+            "country": ["CN", "JP"],
+            "currency": ["CNY", "JPY"],
+            "principal_outstanding": [Decimal("1000.50"), Decimal("5000.00")],
+            "due_date": [date(2026, 1, 1), date(2026, 2, 15)],
+            "days_past_due": [40, None],
+        },
+        schema_overrides={"principal_outstanding": pl.Decimal(12, 2)},
+    )
+    parquet = tmp_path / "typed.parquet"
+    frame.write_parquet(parquet)
+    report = import_portfolio(engine, tenant_id, parquet, AS_OF)
+    assert report.ok, [f.render() for f in report.findings]
+    with engine.connect() as conn:
+        rows = {r.account_id: r for r in conn.execute(select(accounts))}
+    assert rows["T1"].principal_minor == 100050
+    assert rows["T1"].past_due_since == date(2026, 1, 28)
+    assert rows["T2"].principal_minor == 5000  # "5000.00" is a whole number of yen
