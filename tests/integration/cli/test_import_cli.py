@@ -87,3 +87,33 @@ def test_bad_input_exits_2_with_a_message_and_no_traceback(
     assert done.returncode == 2
     assert words in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_users_are_created_with_hashed_passwords_and_checked(database_url: str) -> None:
+    from sqlalchemy import select
+
+    from recoverly.store.session import open_engine
+    from recoverly.store.tables import users
+
+    made = cli(
+        database_url,
+        "user",
+        "create",
+        "maria",
+        "--role",
+        "supervisor",
+        "--password",
+        "a-long-enough-secret",
+    )
+    assert made.returncode == 0, made.stderr
+    again = cli(database_url, "user", "create", "maria", "--password", "a-long-enough-secret")
+    assert again.returncode == 2
+    assert "already exists" in again.stderr
+    short = cli(database_url, "user", "create", "li", "--password", "short")
+    assert short.returncode == 2
+    assert "at least 10 characters" in short.stderr
+    with open_engine(database_url).connect() as conn:
+        stored = conn.execute(select(users.c.username, users.c.role, users.c.password_hash)).all()
+    assert [(u, r) for u, r, _ in stored] == [("maria", "supervisor")]
+    assert stored[0][2].startswith("$argon2")
+    assert "a-long-enough-secret" not in stored[0][2]

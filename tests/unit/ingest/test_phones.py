@@ -89,3 +89,9 @@ def test_main_countries_get_a_fast_path(country: str) -> None:
 
 def test_a_country_that_shares_its_code_with_an_earlier_one_has_no_fast_path() -> None:
     assert _fast_valid("CA") is None  # +1 belongs to the US first
+
+
+def test_numbers_in_other_scripts_get_the_librarys_ascii_form() -> None:
+    pairs = pl.DataFrame({"phone": ["+1٢١٢٥٥٥٠١٠٠"], "country": ["US"]})
+    assert normalise_phones(pairs)["phone_e164"].to_list() == [_library("+1٢١٢٥٥٥٠١٠٠", "US")]
+    assert _library("+1٢١٢٥٥٥٠١٠٠", "US") == "+12125550100"
