@@ -19,7 +19,7 @@ class Settings(BaseSettings):
 
     database_url: str = Field(default="sqlite:///./recoverly.db")
     default_tenant: str = Field(default="default")
-    import_batch_rows: int = Field(default=100_000, ge=1_000)
+    import_batch_rows: int = Field(default=50_000, ge=1_000)
 
 
 @cache

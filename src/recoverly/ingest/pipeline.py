@@ -47,7 +47,7 @@ class ImportOptions:
 
     partial: bool = False
     quarantine: Path | None = None
-    batch_rows: int = 100_000
+    batch_rows: int = 50_000
     display: str | None = None
     """How findings name the file (default: its path)."""
 
