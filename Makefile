@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DB ?= sqlite:///./recoverly.db
 DEMO_ACCOUNTS ?= 5000
+# The synthetic portfolio's arrears are counted to this date; the API answers as of it.
+DEMO_DATE ?= 2026-03-09
 WORKERS ?= 2
 
 .PHONY: demo test lint install clean
@@ -20,8 +22,10 @@ $(STAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP)
 
 demo: $(STAMP)
-	RECOVERLY_DATABASE_URL=$(DEMO_DB) $(BIN)/recoverly demo --accounts $(DEMO_ACCOUNTS)
-	RECOVERLY_DATABASE_URL=$(DEMO_DB) $(BIN)/recoverly serve --host 127.0.0.1 --port 8000
+	RECOVERLY_DATABASE_URL=$(DEMO_DB) RECOVERLY_BUSINESS_DATE=$(DEMO_DATE) \
+		$(BIN)/recoverly demo --accounts $(DEMO_ACCOUNTS)
+	RECOVERLY_DATABASE_URL=$(DEMO_DB) RECOVERLY_BUSINESS_DATE=$(DEMO_DATE) \
+		$(BIN)/recoverly serve --host 127.0.0.1 --port 8000
 
 test: $(STAMP)
 	$(BIN)/pytest -n $(WORKERS) -q

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from functools import cache
 
 from pydantic import Field
@@ -20,6 +21,15 @@ class Settings(BaseSettings):
     database_url: str = Field(default="sqlite:///./recoverly.db")
     default_tenant: str = Field(default="default")
     import_batch_rows: int = Field(default=50_000, ge=1_000)
+    business_date: date | None = Field(
+        default=None,
+        description="The date 'today' means for as-of defaults (reports, the API, imports); "
+        "unset means the current UTC date. Demos and simulations pin it.",
+    )
+
+    def today(self) -> date:
+        """The business date: pinned by ``business_date`` or else the UTC calendar date."""
+        return self.business_date or datetime.now(UTC).date()
 
 
 @cache

@@ -16,6 +16,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Connection, Engine
 
 from recoverly.api.errors import ForbiddenError, UnauthenticatedError
+from recoverly.config import get_settings
 from recoverly.domain.errors import InvalidInput
 from recoverly.domain.roles import Role
 from recoverly.store.repositories import tenancy
@@ -78,13 +79,14 @@ def as_of(
     as_of: Annotated[
         date | None,
         Query(
-            description="Date past-due days and buckets are computed for (default: today, UTC).",
+            description="Date past-due days and buckets are computed for (default: the "
+            "business date, RECOVERLY_BUSINESS_DATE, or else today in UTC).",
             examples=["2026-03-01"],
         ),
     ] = None,
 ) -> date:
     if as_of is None:
-        return datetime.now(UTC).date()
+        return get_settings().today()
     # Buckets subtract up to a few hundred days; keep that far from date.min and date.max.
     if not EARLIEST_AS_OF <= as_of <= LATEST_AS_OF:
         raise InvalidInput(

@@ -81,8 +81,9 @@ def demo(
         console.print(f"  log-in {username} / {password}  ({role})", highlight=False)
     console.print(f"  API token (admin): {token}", highlight=False, soft_wrap=True)
     console.print(
-        "Next: recoverly serve, then open http://127.0.0.1:8000/docs "
-        f'or: curl -H "Authorization: Bearer {token}" http://127.0.0.1:8000/api/v1/cases',
+        f"Next: RECOVERLY_BUSINESS_DATE={AS_OF} recoverly serve (so that arrears are "
+        "counted to the portfolio's date), then open http://127.0.0.1:8000/docs or: "
+        f'curl -H "Authorization: Bearer {token}" http://127.0.0.1:8000/api/v1/cases',
         highlight=False,
         soft_wrap=True,
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -115,14 +115,16 @@ def portfolio(
         typer.Option(
             "--as-of",
             formats=["%Y-%m-%d"],
-            help="Date the file's days_past_due were true on (default: today, UTC).",
+            help="Date the file's days_past_due were true on (default: the business date, "
+            "RECOVERLY_BUSINESS_DATE, or else today in UTC).",
         ),
     ] = None,
 ) -> None:
     """Import accounts and their debtors (the Portfolio CSV contract); re-imports update."""
+    from recoverly.config import get_settings
     from recoverly.ingest import service
 
-    day: date = as_of.date() if as_of else datetime.now(UTC).date()
+    day: date = as_of.date() if as_of else get_settings().today()
     _import(service.import_portfolio, file, tenant, partial, quarantine, day)
 
 
