@@ -1,4 +1,5 @@
-"""Duplicate ids across a whole file, which batches cannot see on their own."""
+"""What a file's batches must remember of each other, which no single batch can see:
+ids already used, and the details each debtor was first given."""
 
 from __future__ import annotations
 
@@ -42,3 +43,59 @@ class DuplicateTracker:
             pl.lit(f"{column}: duplicate id, first used on line {{ref}}").alias("message"),
             pl.col("first_row").alias("ref_row"),
         )
+
+
+class DebtorDetails:
+    """The details a file gives each debtor, to catch rows that contradict each other.
+
+    A debtor with several accounts appears on several rows. An empty cell means "not
+    given" and contradicts nothing, but two different values for the same detail do:
+    the store could only keep one of them. Per debtor and detail only a hash of the
+    value first given is kept, so memory stays small for large files.
+    """
+
+    def __init__(self, details: dict[str, pl.Expr]) -> None:
+        """``details``: the file column each detail is reported on, and its normalised value."""
+        self._details = details
+        schema: dict[str, pl.DataType] = {"id": pl.String(), "first": pl.UInt32()}
+        schema.update({name: pl.UInt64() for name in details})
+        self._seen = pl.DataFrame(schema=schema)
+
+    def findings(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """Rows giving a detail another value than the debtor's earlier rows gave."""
+        names = list(self._details)
+        hashed = frame.select(
+            pl.col("debtor_id").alias("id"),
+            pl.col(ROW),
+            *(
+                pl.when(value.is_not_null()).then(value.hash()).alias(name)
+                for name, value in self._details.items()
+            ),
+        ).drop_nulls("id")
+        batch_first = (
+            hashed.sort(ROW)
+            .group_by("id", maintain_order=True)
+            .agg(
+                pl.col(ROW).first().alias("first"), *(pl.col(n).drop_nulls().first() for n in names)
+            )
+        )
+        merged = pl.concat([self._seen, batch_first.cast(self._seen.schema)], rechunk=False)
+        self._seen = merged.group_by("id", maintain_order=True).agg(
+            pl.col("first").first(), *(pl.col(n).drop_nulls().first() for n in names)
+        )
+        joined = hashed.join(self._seen, on="id", how="inner", suffix="_given")
+        return pl.concat(
+            [
+                joined.filter(
+                    pl.col(name).is_not_null() & (pl.col(name) != pl.col(f"{name}_given"))
+                ).select(
+                    pl.col(ROW),
+                    pl.lit(name).alias("column"),
+                    pl.lit(f"{name}: the debtor was given another {name} on line {{ref}}").alias(
+                        "message"
+                    ),
+                    pl.col("first").cast(pl.UInt32).alias("ref_row"),
+                )
+                for name in names
+            ]
+        ).sort(ROW)

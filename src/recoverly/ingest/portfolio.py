@@ -2,12 +2,13 @@
 
 Pure transformation: a batch of text cells in, the rows for debtors, contact points, cases
 and accounts out, with one message per bad cell. The only state carried between batches
-is the set of account ids already seen, to catch duplicates across the whole file.
+is what earlier batches said (account ids used, each debtor's details), so that
+duplicates and contradictions are caught across the whole file.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import polars as pl
@@ -19,7 +20,7 @@ from recoverly.domain.money import currency_codes, minor_units
 from recoverly.domain.parties import Consent, ContactKind, DebtorType, Verification
 from recoverly.ingest import checks as ck
 from recoverly.ingest.contacts_points import normalise_emails, normalise_phones, phone_zones
-from recoverly.ingest.duplicates import DuplicateTracker
+from recoverly.ingest.duplicates import DebtorDetails, DuplicateTracker
 from recoverly.ingest.formats import ROW
 from recoverly.ingest.spec import PORTFOLIO
 
@@ -34,6 +35,30 @@ AMOUNTS = (
 DATES = ("due_date", "open_date", "last_payment_date")
 _LANGUAGE = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 _PRODUCT = r"^[a-z0-9][a-z0-9_-]{0,31}$"
+
+
+def _debtor_details() -> DebtorDetails:
+    # Compared as the store will keep them (upper-cased codes, lower-cased types); the
+    # line a contradiction is reported on names the debtor's first row.
+    return DebtorDetails(
+        {
+            "debtor_name": ck.text("debtor_name"),
+            "debtor_type": ck.text("debtor_type").str.to_lowercase(),
+            "national_id": ck.text("national_id"),
+            "country": pl.col("_country"),
+            "region": pl.col("_region"),
+            "timezone": ck.text("timezone"),
+            "language": ck.text("language"),
+        }
+    )
+
+
+@dataclass
+class FileMemory:
+    """What validating one batch needs to know of the file's earlier batches."""
+
+    accounts: DuplicateTracker = field(default_factory=DuplicateTracker)
+    debtors: DebtorDetails = field(default_factory=_debtor_details)
 
 
 @dataclass(frozen=True)
@@ -51,15 +76,13 @@ def _col(df: pl.DataFrame, name: str) -> pl.Expr:
     return ck.text(name) if name in df.columns else pl.lit(None, dtype=pl.String)
 
 
-def validate(
-    batch: pl.DataFrame, as_of: date, duplicates: DuplicateTracker, source: str
-) -> PortfolioRows:
+def validate(batch: pl.DataFrame, as_of: date, memory: FileMemory, source: str) -> PortfolioRows:
     """Check one batch and shape its good rows.
 
     Args:
         batch: text cells with the file's header names, plus ``ROW``.
         as_of: the date the file's ``days_past_due`` were true on.
-        duplicates: account ids seen in earlier batches of the same file.
+        memory: account ids and debtor details seen in earlier batches of the file.
         source: how contact points record where they came from.
     """
     present = set(batch.columns)
@@ -191,7 +214,11 @@ def validate(
         )
 
     errors = ck.errors_frame(df, ROW, rules)
-    errors = pl.concat([errors, duplicates.findings(df["account_id"], df[ROW], "account_id")])
+    errors = pl.concat([errors, memory.accounts.findings(df["account_id"], df[ROW], "account_id")])
+    # Contradictions are looked for among valid rows only: a bad value is reported once,
+    # as bad, and never becomes the value other rows are compared with.
+    valid = df.filter(~pl.col(ROW).is_in(errors[ROW].unique().implode()))
+    errors = pl.concat([errors, memory.debtors.findings(valid)])
     good = df.filter(~pl.col(ROW).is_in(errors[ROW].unique().implode()))
     return PortfolioRows(errors, *_shape(good, batch.columns, as_of, source))
 
@@ -262,7 +289,9 @@ def _with_zone(df: pl.DataFrame) -> pl.DataFrame:
     unclear = df.filter(known.is_null() & pl.col("phone_e164").is_not_null())["phone_e164"]
     by_phone = phone_zones(unclear.unique().to_list()) if unclear.len() else {}
     phone_zone = pl.col("phone_e164").replace_strict(by_phone, default=None, return_dtype=pl.String)
-    zone = pl.coalesce(known, phone_zone)
+    row_zone = pl.coalesce(known, phone_zone)
+    # A row that says nothing of the zone borrows it from the debtor's other rows.
+    zone = pl.coalesce(row_zone, row_zone.drop_nulls().first().over(ck.text("debtor_id")))
     return df.with_columns(
         zone.alias("_timezone"),
         (ck.text("timezone").is_null() & zone.is_null()).alias("_zone_error"),
@@ -272,26 +301,38 @@ def _with_zone(df: pl.DataFrame) -> pl.DataFrame:
 def _shape(
     good: pl.DataFrame, columns: list[str], as_of: date, source: str
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    language = pl.coalesce(
-        ck.text("language"),
-        pl.col("_country").replace_strict(
-            {c: lang for c in ref.countries() if (lang := ref.language_for_country(c))},
-            default=None,
-            return_dtype=pl.String,
-        ),
+    default_language = pl.col("country").replace_strict(
+        {c: lang for c in ref.countries() if (lang := ref.language_for_country(c))},
+        default=None,
+        return_dtype=pl.String,
     )
-    debtors = good.select(
-        ck.text("debtor_id").alias("debtor_id"),
-        pl.coalesce(
-            ck.text("debtor_type").str.to_lowercase(), pl.lit(DebtorType.PERSON.value)
-        ).alias("debtor_type"),
-        ck.text("debtor_name").alias("name"),
-        ck.text("national_id").alias("national_id"),
-        pl.col("_country").alias("country"),
-        pl.col("_region").alias("region"),
-        pl.col("_timezone").alias("timezone"),
-        language.alias("language"),
-    ).unique(subset="debtor_id", keep="last", maintain_order=True)
+    # A debtor's rows agree (contradictions were rejected), but any of them may leave a
+    # detail blank: take each detail's first given value, then the defaults.
+    debtors = (
+        good.select(
+            ck.text("debtor_id").alias("debtor_id"),
+            ck.text("debtor_type").str.to_lowercase().alias("debtor_type"),
+            ck.text("debtor_name").alias("name"),
+            ck.text("national_id").alias("national_id"),
+            pl.col("_country").alias("country"),
+            pl.col("_region").alias("region"),
+            ck.text("timezone").alias("given_zone"),
+            pl.col("_timezone").alias("derived_zone"),
+            ck.text("language").alias("language"),
+        )
+        .group_by("debtor_id", maintain_order=True)
+        .agg(pl.all().drop_nulls().first())
+        .select(
+            "debtor_id",
+            pl.col("debtor_type").fill_null(DebtorType.PERSON.value),
+            "name",
+            "national_id",
+            "country",
+            "region",
+            pl.coalesce("given_zone", "derived_zone").alias("timezone"),
+            pl.coalesce(pl.col("language"), default_language).alias("language"),
+        )
+    )
 
     points = (
         pl.concat(
@@ -367,4 +408,4 @@ def _past_due_since(due: pl.Expr, dpd: pl.Expr, as_of: date) -> pl.Expr:
     )
 
 
-__all__ = ["DuplicateTracker", "PortfolioRows", "past_due_since", "validate"]
+__all__ = ["FileMemory", "PortfolioRows", "past_due_since", "validate"]

@@ -9,6 +9,7 @@ import polars as pl
 from sqlalchemy import Connection, Engine
 
 from recoverly.ingest import events, portfolio
+from recoverly.ingest.duplicates import DuplicateTracker
 from recoverly.ingest.formats import SourceFile
 from recoverly.ingest.pipeline import Handler, ImportOptions, ImportReport, Progress, run_import
 from recoverly.ingest.spec import CONTACTS, PAYMENTS, PORTFOLIO, FileSpec
@@ -48,7 +49,7 @@ class PortfolioHandler:
         self.tenant_id = tenant_id
         self.as_of = as_of
         self.source = source
-        self.duplicates = portfolio.DuplicateTracker()
+        self.memory = portfolio.FileMemory()
         present = set(columns)
         self.debtor_updates = ["name", "country", "timezone"] + [
             col for name, col in _DEBTOR_OPTIONAL.items() if name in present
@@ -64,7 +65,7 @@ class PortfolioHandler:
         ] + [col for name, col in _ACCOUNT_OPTIONAL.items() if name in present]
 
     def validate(self, batch: pl.DataFrame) -> tuple[pl.DataFrame, object]:
-        rows = portfolio.validate(batch, self.as_of, self.duplicates, self.source)
+        rows = portfolio.validate(batch, self.as_of, self.memory, self.source)
         return rows.errors, rows
 
     def write(self, conn: Connection, rows: object, now: datetime) -> int:
@@ -112,7 +113,7 @@ class PaymentsHandler:
     def __init__(self, tenant_id: int, known: pl.DataFrame) -> None:
         self.tenant_id = tenant_id
         self.known = known
-        self.duplicates = portfolio.DuplicateTracker()
+        self.duplicates = DuplicateTracker()
 
     def validate(self, batch: pl.DataFrame) -> tuple[pl.DataFrame, object]:
         return events.validate_payments(batch, self.known, self.duplicates)
@@ -136,7 +137,7 @@ class ContactsHandler:
         self.tenant_id = tenant_id
         self.known = known
         self.known_debtors = known_debtors
-        self.duplicates = portfolio.DuplicateTracker()
+        self.duplicates = DuplicateTracker()
 
     def validate(self, batch: pl.DataFrame) -> tuple[pl.DataFrame, object]:
         return events.validate_contacts(batch, self.known, self.known_debtors, self.duplicates)

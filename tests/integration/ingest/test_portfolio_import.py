@@ -101,7 +101,11 @@ BAD_ROWS = [
     ({"days_past_due": "ten"}, "days_past_due", "whole number"),
     ({"language": "english!"}, "language", "BCP 47"),
     ({"account_id": "X" * 65}, "account_id", "longer than 64"),
-    ({"region": "", "phone": "", "timezone": ""}, "country", "cannot tell the debtor's time zone"),
+    (
+        {"debtor_id": "D77", "region": "", "phone": "", "timezone": ""},
+        "country",
+        "cannot tell the debtor's time zone",
+    ),
     ({"product": "credit card!!"}, "product", "not a product code"),
     ({"account_id": "A1"}, "account_id", "duplicate id, first used on line 2"),
     ({"interest_outstanding": "abc"}, "interest_outstanding", "not a decimal amount"),
@@ -159,7 +163,7 @@ def _bad_file() -> tuple[bytes, list[tuple[int, int, str]]]:
         expected.append((line, BAD_HEADER.index(column) + 1, words))
         line += 1
     # A good record spanning two physical lines shifts every later line number by one.
-    quoted = dict(BASE, account_id="Q1", debtor_name='"Jane\nRoe"')
+    quoted = dict(BASE, account_id="Q1", debtor_id="D10", debtor_name='"Jane\nRoe"')
     lines.append(",".join(quoted[c] for c in BAD_HEADER).encode())
     line += 2
     latin1 = dict(BASE, account_id="L1")
@@ -272,3 +276,25 @@ def test_typed_parquet_columns_are_read_as_their_text(
     assert rows["T1"].principal_minor == 100050
     assert rows["T1"].past_due_since == date(2026, 1, 28)
     assert rows["T2"].principal_minor == 5000  # "5000.00" is a whole number of yen
+
+
+def test_a_debtors_rows_must_not_contradict_each_other(
+    engine: Engine, tenant_id: int, write
+) -> None:
+    head = "account_id,debtor_id,debtor_name,country,currency,principal_outstanding,due_date,national_id,region\n"
+    rows = (
+        "A1,D1,Jane Roe,US,USD,1.00,2026-01-01,,NY\n"
+        "A2,D1,Jane Roe,US,USD,2.00,2026-01-01,123456789,\n"  # fills in a blank: fine
+        "A3,D1,Jane Doe,US,USD,3.00,2026-01-01,,NY\n"  # another name: contradiction
+        "A4,D1,Jane Roe,US,USD,4.00,2026-01-01,987654321,NY\n"  # another national id
+    )
+    report = import_portfolio(engine, tenant_id, write("p.csv", head + rows), AS_OF)
+    assert [(f.line, f.column, f.message) for f in report.findings] == [
+        (4, 3, "debtor_name: the debtor was given another debtor_name on line 2"),
+        (5, 8, "national_id: the debtor was given another national_id on line 2"),
+    ]
+    ok = import_portfolio(engine, tenant_id, write("ok.csv", head + rows.split("A3")[0]), AS_OF)
+    assert ok.ok
+    with engine.connect() as conn:
+        debtor = conn.execute(select(debtors)).one()
+    assert (debtor.name, debtor.national_id, debtor.region) == ("Jane Roe", "123456789", "NY")
