@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from recoverly.domain.accounts import DelinquencyBucket
-from recoverly.store.repositories.reads import bucket_days
+from recoverly.store.repositories.delinquency import bucket_days
 from tests.integration.api.conftest import Api
 from tests.integration.api.seed import AS_OF
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import logging
 
+import psycopg
 import pytest
-from sqlalchemy.exc import OperationalError, StatementError
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import make_url
 
+from recoverly.api import create_app
 from recoverly.api.errors import status_for
 from recoverly.domain.errors import (
     InvalidInput,
@@ -15,8 +18,10 @@ from recoverly.domain.errors import (
     RecoverlyError,
     UnknownCurrency,
 )
-from recoverly.store.repositories import reads
+from recoverly.domain.roles import Role
+from recoverly.store import session
 from tests.integration.api.conftest import Api
+from tests.integration.api.seed import HOME, seed
 
 
 class _SubNotFound(NotFound):
@@ -51,33 +56,35 @@ def test_an_unknown_route_answers_the_same_shape(api: Api) -> None:
     assert response.json()["error"]["code"] == "not_found"
 
 
-@pytest.mark.parametrize(
-    ("error", "status", "code"),
-    [
-        (StatementError("boom", "SELECT 1", {"name": "Alice Archer"}, None), 500, "store.error"),
-        (
-            OperationalError("SELECT 1", {"name": "Alice Archer"}, Exception()),
-            503,
-            "store.unavailable",
-        ),
-    ],
-)
-def test_store_errors_are_answered_and_logged_without_their_parameters(
-    api: Api,
-    monkeypatch: pytest.MonkeyPatch,
-    caplog: pytest.LogCaptureFixture,
-    error: Exception,
-    status: int,
-    code: str,
+def test_a_database_that_refuses_connections_is_answered_503_without_parameters(
+    pg_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    def fail(*_args: object, **_kwargs: object) -> None:
-        raise error
-
-    monkeypatch.setattr(reads, "list_debtors", fail)
-    with caplog.at_level(logging.ERROR, logger="recoverly"):
-        response = api.get("/api/v1/debtors", q="Alice")
-    assert response.status_code == status
-    assert response.json()["error"]["code"] == code
-    assert "store error" in caplog.text
-    assert "Alice" not in caplog.text
-    assert "Alice" not in response.text
+    """A real outage: the database stops accepting connections while the API runs."""
+    base = make_url(pg_url)
+    name = f"{base.database}_outage"
+    admin = base.set(drivername="postgresql").render_as_string(hide_password=False)
+    url = base.set(database=name).render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        tokens = seed(session.open_engine(url))
+        client = TestClient(create_app(url))
+        auth = {"Authorization": f"Bearer {tokens[HOME, Role.AGENT]}"}
+        assert client.get("/api/v1/debtors", headers=auth).status_code == 200
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+            conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+                (name,),
+            )
+        with caplog.at_level(logging.ERROR, logger="recoverly"):
+            response = client.get("/api/v1/debtors", params={"q": "Alice"}, headers=auth)
+        assert response.status_code == 503
+        assert response.json()["error"]["code"] == "store.unavailable"
+        assert "Alice" not in caplog.text
+        assert "Alice" not in response.text
+    finally:
+        session.dispose(url)
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -17,7 +17,8 @@ from recoverly.api.schemas.accounts import (
 )
 from recoverly.api.schemas.common import error_responses
 from recoverly.domain.accounts import DelinquencyBucket, Product
-from recoverly.store.repositories import reads
+from recoverly.store.repositories import accounts
+from recoverly.store.repositories.paging import Slice
 
 router = APIRouter(prefix="/accounts", tags=["accounts"], responses=error_responses(401, 422))
 
@@ -31,9 +32,9 @@ def account_filter(
         DelinquencyBucket | None, Query(description="Delinquency bucket on `as_of`.")
     ] = None,
     case_id: Annotated[str | None, Query(max_length=80)] = None,
-) -> reads.AccountFilter:
+) -> accounts.AccountFilter:
     """The filters ``/accounts`` and ``/debtors/{id}/accounts`` share."""
-    return reads.AccountFilter(
+    return accounts.AccountFilter(
         product=product,
         currency=currency.upper() if currency else None,
         bucket=bucket,
@@ -41,12 +42,10 @@ def account_filter(
     )
 
 
-AccountFilters = Annotated[reads.AccountFilter, Depends(account_filter)]
+AccountFilters = Annotated[accounts.AccountFilter, Depends(account_filter)]
 
 
-def account_page(
-    found: reads.Slice[reads.AccountRecord], as_of: date, paging: Paging
-) -> AccountPage:
+def account_page(found: Slice[accounts.AccountRecord], as_of: date, paging: Paging) -> AccountPage:
     return AccountPage(
         items=[AccountOut.of(r, as_of) for r in found.items],
         total=found.total,
@@ -68,10 +67,12 @@ def list_accounts(
     where: AccountFilters,
     debtor_id: Annotated[str | None, Query(max_length=64)] = None,
 ) -> AccountPage:
-    scoped = reads.AccountFilter(
+    scoped = accounts.AccountFilter(
         where.product, where.currency, where.bucket, debtor_id, where.case_id
     )
-    found = reads.list_accounts(conn, caller.tenant_id, scoped, as_of, paging.limit, paging.offset)
+    found = accounts.list_accounts(
+        conn, caller.tenant_id, scoped, as_of, paging.limit, paging.offset
+    )
     return account_page(found, as_of, paging)
 
 
@@ -85,7 +86,7 @@ def list_accounts(
     responses=error_responses(404),
 )
 def get_account(caller: Caller, conn: Conn, as_of: AsOf, account_id: AccountId) -> AccountDetailOut:
-    return AccountDetailOut.of(reads.get_account(conn, caller.tenant_id, account_id), as_of)
+    return AccountDetailOut.of(accounts.get_account(conn, caller.tenant_id, account_id), as_of)
 
 
 @router.get(
@@ -97,7 +98,7 @@ def get_account(caller: Caller, conn: Conn, as_of: AsOf, account_id: AccountId) 
 def list_payments(
     caller: Caller, conn: Conn, paging: PageParams, account_id: AccountId
 ) -> PaymentPage:
-    found = reads.list_payments(conn, caller.tenant_id, account_id, paging.limit, paging.offset)
+    found = accounts.list_payments(conn, caller.tenant_id, account_id, paging.limit, paging.offset)
     return PaymentPage(
         items=[PaymentOut.of(p) for p in found.items],
         total=found.total,

@@ -13,7 +13,7 @@ from recoverly.domain.accounts import DelinquencyBucket
 from recoverly.domain.cases import Stage
 from recoverly.domain.errors import InvalidInput, InvalidMoney, UnknownCurrency
 from recoverly.domain.money import Money
-from recoverly.store.repositories import reads
+from recoverly.store.repositories import cases
 
 router = APIRouter(prefix="/cases", tags=["cases"], responses=error_responses(401, 422))
 
@@ -51,14 +51,14 @@ def list_cases(
         str | None, Query(pattern="^[A-Za-z]{3}$", description="ISO 4217, for `min_balance`.")
     ] = None,
 ) -> CasePage:
-    where = reads.CaseFilter(
+    where = cases.CaseFilter(
         stage=stage,
         debtor_id=debtor_id,
         country=country.upper() if country else None,
         bucket=bucket,
         min_balance=_threshold(min_balance, currency),
     )
-    found = reads.list_cases(conn, caller.tenant_id, where, as_of, paging.limit, paging.offset)
+    found = cases.list_cases(conn, caller.tenant_id, where, as_of, paging.limit, paging.offset)
     return CasePage(
         items=[CaseOut.of(r, as_of, now, caller.role) for r in found.items],
         total=found.total,
@@ -93,5 +93,5 @@ def get_case(
     now: Now,
     case_id: Annotated[str, Path(max_length=80, examples=["C-D-77"])],
 ) -> CaseDetailOut:
-    record = reads.get_case(conn, caller.tenant_id, case_id)
+    record = cases.get_case(conn, caller.tenant_id, case_id)
     return CaseDetailOut.of(record, as_of, now, caller.role)

@@ -20,7 +20,7 @@ from recoverly.api.schemas.debtors import (
 from recoverly.domain.errors import NotPermitted
 from recoverly.domain.parties import DebtorType
 from recoverly.domain.roles import PersonalField, sees_in_clear
-from recoverly.store.repositories import reads
+from recoverly.store.repositories import accounts, debtors
 
 router = APIRouter(prefix="/debtors", tags=["debtors"], responses=error_responses(401, 422))
 
@@ -56,10 +56,10 @@ def list_debtors(
     if q is not None and not sees_in_clear(caller.role, PersonalField.NAME):
         # A prefix search would reveal the masked names one letter at a time.
         raise NotPermitted(f"the {caller.role.value} role may not search debtors by name")
-    where = reads.DebtorFilter(
+    where = debtors.DebtorFilter(
         country=country.upper() if country else None, debtor_type=debtor_type, name_prefix=q
     )
-    found = reads.list_debtors(conn, caller.tenant_id, where, paging.limit, paging.offset)
+    found = debtors.list_debtors(conn, caller.tenant_id, where, paging.limit, paging.offset)
     return DebtorPage(
         items=[DebtorOut.of(r.debtor, caller.role) for r in found.items],
         total=found.total,
@@ -76,7 +76,7 @@ def list_debtors(
 )
 def get_debtor(caller: Caller, conn: Conn, debtor_id: DebtorId) -> DebtorDetailOut:
     return DebtorDetailOut.of_record(
-        reads.get_debtor(conn, caller.tenant_id, debtor_id), caller.role
+        debtors.get_debtor(conn, caller.tenant_id, debtor_id), caller.role
     )
 
 
@@ -94,7 +94,7 @@ def list_debtor_accounts(
     where: AccountFilters,
     debtor_id: DebtorId,
 ) -> AccountPage:
-    found = reads.list_debtor_accounts(
+    found = accounts.list_debtor_accounts(
         conn, caller.tenant_id, debtor_id, where, as_of, paging.limit, paging.offset
     )
     return account_page(found, as_of, paging)
@@ -109,7 +109,7 @@ def list_debtor_accounts(
 def list_contacts(
     caller: Caller, conn: Conn, paging: PageParams, debtor_id: DebtorId
 ) -> ContactAttemptPage:
-    found = reads.list_contact_attempts(
+    found = debtors.list_contact_attempts(
         conn, caller.tenant_id, debtor_id, paging.limit, paging.offset
     )
     return ContactAttemptPage(

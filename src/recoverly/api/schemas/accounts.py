@@ -10,7 +10,7 @@ from pydantic.config import JsonDict
 from recoverly.api.schemas.common import MONEY_EXAMPLE, MoneyOut, Page, page_example
 from recoverly.domain.accounts import DelinquencyBucket, Product
 from recoverly.domain.events import Payment, PaymentMethod
-from recoverly.store.repositories.reads import AccountRecord
+from recoverly.store.repositories.accounts import AccountRecord
 
 ACCOUNT_EXAMPLE: JsonDict = {
     "account_id": "A-1001",

@@ -14,7 +14,8 @@ from recoverly.domain.cases import Hold, HoldKind, Stage
 from recoverly.domain.money import Money
 from recoverly.domain.parties import Debtor, DebtorType
 from recoverly.domain.roles import Role
-from recoverly.store.repositories.reads import AccountRecord, CaseRecord
+from recoverly.store.repositories.accounts import AccountRecord
+from recoverly.store.repositories.cases import CaseRecord
 
 CASE_EXAMPLE: JsonDict = {
     "case_id": "C-D-77",

@@ -18,7 +18,7 @@ from recoverly.domain.parties import (
     Verification,
 )
 from recoverly.domain.roles import PersonalField, Role
-from recoverly.store.repositories.reads import DebtorRecord
+from recoverly.store.repositories.debtors import DebtorRecord
 
 DEBTOR_EXAMPLE: JsonDict = {
     "debtor_id": "D-77",

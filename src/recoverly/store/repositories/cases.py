@@ -1,0 +1,145 @@
+"""Reading cases, each with its debtor, accounts and holds, one tenant at a time.
+
+Every query, correlated subqueries included, puts the caller's ``tenant_id`` in its WHERE
+clause, so another tenant's case is indistinguishable from a missing one: the reader gets
+``NotFound`` either way, with the same message. Listings are ordered by id so that pages are
+stable.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, Row, exists, func, select
+
+from recoverly.domain.accounts import DelinquencyBucket
+from recoverly.domain.cases import Case, Hold, HoldKind, Stage
+from recoverly.domain.errors import NotFound
+from recoverly.domain.money import Money
+from recoverly.domain.parties import Debtor
+from recoverly.store.repositories.accounts import AccountRecord, account_record_from_row
+from recoverly.store.repositories.debtors import debtor_from_row
+from recoverly.store.repositories.delinquency import balance_minor, case_in_bucket
+from recoverly.store.repositories.paging import Slice, page
+from recoverly.store.tables import accounts, cases, debtors, holds
+
+
+@dataclass(frozen=True, slots=True)
+class CaseRecord:
+    """A case with its holds, its debtor (without contact points) and its accounts."""
+
+    case: Case
+    debtor: Debtor
+    accounts: tuple[AccountRecord, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CaseFilter:
+    stage: Stage | None = None
+    debtor_id: str | None = None
+    country: str | None = None
+    bucket: DelinquencyBucket | None = None
+    # The case's balance in min_balance's currency (sum over its accounts in it).
+    min_balance: Money | None = None
+
+
+def _hold(row: Row[Any]) -> Hold:
+    return Hold(HoldKind(row.kind), row.starts_at, row.ends_at, row.reason or "")
+
+
+def list_cases(
+    conn: Connection,
+    tenant_id: int,
+    where: CaseFilter,
+    as_of: date,
+    limit: int,
+    offset: int,
+) -> Slice[CaseRecord]:
+    """A page of the tenant's cases, each with its debtor, accounts and holds."""
+    conditions: list[ColumnElement[bool]] = [cases.c.tenant_id == tenant_id]
+    if where.stage is not None:
+        conditions.append(cases.c.stage == where.stage.value)
+    if where.debtor_id is not None:
+        conditions.append(cases.c.debtor_id == where.debtor_id)
+    if where.country is not None:
+        conditions.append(
+            exists().where(
+                debtors.c.tenant_id == cases.c.tenant_id,
+                debtors.c.debtor_id == cases.c.debtor_id,
+                debtors.c.country == where.country,
+            )
+        )
+    if where.bucket is not None:
+        conditions.append(case_in_bucket(where.bucket, as_of))
+    if where.min_balance is not None:
+        balance = (
+            select(func.sum(balance_minor(accounts)))
+            .where(
+                accounts.c.tenant_id == cases.c.tenant_id,
+                accounts.c.case_id == cases.c.case_id,
+                accounts.c.currency == where.min_balance.currency,
+            )
+            .scalar_subquery()
+        )
+        conditions.append(balance >= where.min_balance.to_minor())
+    found = page(conn, cases, conditions, [cases.c.case_id], limit, offset, lambda r: r)
+    return Slice(_cases(conn, tenant_id, found.items), found.total)
+
+
+def get_case(conn: Connection, tenant_id: int, case_id: str) -> CaseRecord:
+    row = conn.execute(
+        select(cases).where(cases.c.tenant_id == tenant_id, cases.c.case_id == case_id)
+    ).first()
+    if row is None:
+        raise NotFound(f"no case {case_id!r}")
+    return _cases(conn, tenant_id, [row])[0]
+
+
+def _cases(conn: Connection, tenant_id: int, rows: Sequence[Row[Any]]) -> tuple[CaseRecord, ...]:
+    """Attach debtors, accounts and holds to case rows in three queries, not 3 per case."""
+    if not rows:
+        return ()
+    case_ids = [r.case_id for r in rows]
+    debtor_ids = sorted({r.debtor_id for r in rows})
+    found_debtors = {
+        r.debtor_id: debtor_from_row(r)
+        for r in conn.execute(
+            select(debtors).where(
+                debtors.c.tenant_id == tenant_id, debtors.c.debtor_id.in_(debtor_ids)
+            )
+        )
+    }
+    by_case: dict[str, list[AccountRecord]] = defaultdict(list)
+    for r in conn.execute(
+        select(accounts)
+        .where(accounts.c.tenant_id == tenant_id, accounts.c.case_id.in_(case_ids))
+        .order_by(accounts.c.account_id)
+    ):
+        by_case[r.case_id].append(account_record_from_row(r))
+    holds_by_case: dict[str, list[Hold]] = defaultdict(list)
+    for r in conn.execute(
+        select(holds)
+        .where(holds.c.tenant_id == tenant_id, holds.c.case_id.in_(case_ids))
+        .order_by(holds.c.starts_at, holds.c.id)
+    ):
+        holds_by_case[r.case_id].append(_hold(r))
+    return tuple(
+        CaseRecord(
+            case=Case(
+                case_id=r.case_id,
+                debtor_id=r.debtor_id,
+                stage=Stage(r.stage),
+                opened_at=r.opened_at,
+                closed_at=r.closed_at,
+                holds=tuple(holds_by_case[r.case_id]),
+            ),
+            # The composite foreign key guarantees the debtor exists in the same tenant.
+            debtor=found_debtors[r.debtor_id],
+            accounts=tuple(by_case[r.case_id]),
+        )
+        for r in rows
+    )
