@@ -57,9 +57,7 @@ class DebtorDetails:
     def __init__(self, details: dict[str, pl.Expr]) -> None:
         """``details``: the file column each detail is reported on, and its normalised value."""
         self._details = details
-        schema: dict[str, pl.DataType] = {"id": pl.String(), "first": pl.UInt32()}
-        schema.update({name: pl.UInt64() for name in details})
-        self._seen = pl.DataFrame(schema=schema)
+        self._seen: list[pl.DataFrame] = []  # per batch: each debtor's first row and values
 
     def findings(self, frame: pl.DataFrame) -> pl.DataFrame:
         """Rows giving a detail another value than the debtor's earlier rows gave."""
@@ -72,18 +70,22 @@ class DebtorDetails:
                 for name, value in self._details.items()
             ),
         ).drop_nulls("id")
-        batch_first = (
+        first_values = [pl.col(n).drop_nulls().first() for n in names]
+        self._seen.append(
             hashed.sort(ROW)
             .group_by("id", maintain_order=True)
-            .agg(
-                pl.col(ROW).first().alias("first"), *(pl.col(n).drop_nulls().first() for n in names)
-            )
+            .agg(pl.col(ROW).first().alias("first"), *first_values)
         )
-        merged = pl.concat([self._seen, batch_first.cast(self._seen.schema)], rechunk=False)
-        self._seen = merged.group_by("id", maintain_order=True).agg(
-            pl.col("first").first(), *(pl.col(n).drop_nulls().first() for n in names)
+        # Only this batch's debtors are looked up in the history, which only grows by
+        # appending: no batch copies what earlier batches remembered.
+        given = (
+            pl.concat(self._seen, rechunk=False)
+            .join(self._seen[-1].select("id"), on="id", how="semi")
+            .sort("first")
+            .group_by("id", maintain_order=True)
+            .agg(pl.col("first").first(), *first_values)
         )
-        joined = hashed.join(self._seen, on="id", how="inner", suffix="_given")
+        joined = hashed.join(given, on="id", how="inner", suffix="_given")
         return pl.concat(
             [
                 joined.filter(

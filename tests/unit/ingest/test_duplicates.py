@@ -8,7 +8,8 @@ import polars as pl
 from hypothesis import given
 from hypothesis import strategies as st
 
-from recoverly.ingest.duplicates import DuplicateTracker
+from recoverly.ingest.duplicates import DebtorDetails, DuplicateTracker
+from recoverly.ingest.formats import ROW
 
 
 @given(
@@ -34,4 +35,39 @@ def test_every_repeat_is_reported_once_with_its_first_row(
             expected.append((row, first[key]))
         else:
             first[key] = row
+    assert sorted(found) == expected
+
+
+@given(
+    rows=st.lists(
+        st.tuples(st.sampled_from("abc"), st.one_of(st.none(), st.sampled_from("xyz"))),
+        max_size=40,
+    ),
+    cuts=st.lists(st.integers(min_value=0, max_value=40), max_size=5),
+)
+def test_a_debtors_details_may_be_blank_but_never_contradict(
+    rows: list[tuple[str, str | None]], cuts: list[int]
+) -> None:
+    details = DebtorDetails({"debtor_name": pl.col("name")})
+    bounds = sorted({0, len(rows), *(c for c in cuts if c <= len(rows))})
+    found: list[tuple[int, int]] = []
+    for start, end in itertools.pairwise(bounds):
+        frame = pl.DataFrame(
+            {
+                "debtor_id": [d for d, _ in rows[start:end]],
+                "name": [n for _, n in rows[start:end]],
+                ROW: list(range(start, end)),
+            },
+            schema={"debtor_id": pl.String, "name": pl.String, ROW: pl.UInt32},
+        )
+        found.extend((r, ref) for r, _, _, ref in details.findings(frame).iter_rows())
+    first_row: dict[str, int] = {}
+    given: dict[str, str] = {}
+    expected = []
+    for row, (debtor, name) in enumerate(rows):
+        first_row.setdefault(debtor, row)
+        if name is None:
+            continue
+        if given.setdefault(debtor, name) != name:
+            expected.append((row, first_row[debtor]))
     assert sorted(found) == expected
