@@ -19,7 +19,7 @@ from recoverly.domain.cases import Stage
 from recoverly.domain.money import currency_codes, minor_units
 from recoverly.domain.parties import Consent, ContactKind, DebtorType, Verification
 from recoverly.ingest import checks as ck
-from recoverly.ingest.contacts_points import normalise_emails, normalise_phones, phone_zones
+from recoverly.ingest.contact_points import normalise_emails, normalise_phones, phone_zones
 from recoverly.ingest.duplicates import DebtorDetails, DuplicateTracker
 from recoverly.ingest.formats import ROW
 from recoverly.ingest.spec import PORTFOLIO

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from recoverly.ingest.contacts_points import _fast_valid, normalise_phones
+from recoverly.ingest.contact_points import _fast_valid, normalise_phones
 
 COUNTRIES = [
     "CN",
