@@ -13,6 +13,7 @@ from recoverly.store.tables import (
     import_runs,
     payments,
     promises,
+    strategies,
 )
 
 _COUNTED = {
@@ -24,6 +25,7 @@ _COUNTED = {
     "promises": promises,
     "holds": holds,
     "imports": import_runs,
+    "strategies": strategies,
 }
 
 

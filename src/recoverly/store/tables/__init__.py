@@ -9,6 +9,7 @@ from recoverly.store.tables.cases import cases, holds
 from recoverly.store.tables.events import contact_attempts, payments, promises
 from recoverly.store.tables.imports import import_runs
 from recoverly.store.tables.parties import contact_points, debtors
+from recoverly.store.tables.strategies import strategies
 from recoverly.store.tables.tenancy import api_tokens, tenants, users
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "import_runs",
     "payments",
     "promises",
+    "strategies",
     "tenants",
     "users",
 ]
