@@ -15,9 +15,9 @@ from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Connection, Engine
 
-from recoverly.api.errors import ForbiddenError, UnauthenticatedError
+from recoverly.api.errors import UnauthenticatedError
 from recoverly.config import get_settings
-from recoverly.domain.errors import InvalidInput
+from recoverly.domain.errors import InvalidInput, NotPermitted
 from recoverly.domain.roles import Role
 from recoverly.store.repositories import tenancy
 from recoverly.store.repositories.tenancy import Principal
@@ -67,7 +67,7 @@ def require_roles(*roles: Role) -> Callable[[Principal], Principal]:
     def check(principal: Caller) -> Principal:
         if principal.role not in allowed:
             names = ", ".join(sorted(r.value for r in allowed))
-            raise ForbiddenError(
+            raise NotPermitted(
                 f"role {principal.role.value} may not do this; needs one of: {names}"
             )
         return principal

@@ -61,14 +61,6 @@ class UnauthenticatedError(Exception):
         self.token_given = token_given
 
 
-class ForbiddenError(Exception):
-    """The caller is known but their role may not do this."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
 def _body(code: str, message: str, fields: list[FieldProblem] | None = None) -> dict[str, object]:
     return ErrorOut(error=ErrorDetail(code=code, message=message, fields=fields)).model_dump(
         exclude_none=True
@@ -92,11 +84,6 @@ def _unauthenticated(_request: Request, exc: Exception) -> JSONResponse:
         status_code=401,
         headers={"WWW-Authenticate": challenge},
     )
-
-
-def _forbidden(_request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, ForbiddenError)
-    return JSONResponse(_body("auth.forbidden", exc.message), status_code=403)
 
 
 def _invalid_request(_request: Request, exc: Exception) -> JSONResponse:
@@ -134,7 +121,6 @@ def install(app: FastAPI) -> None:
     """Register every handler on ``app``."""
     app.add_exception_handler(RecoverlyError, _recoverly_error)
     app.add_exception_handler(UnauthenticatedError, _unauthenticated)
-    app.add_exception_handler(ForbiddenError, _forbidden)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(SQLAlchemyError, _store_error)

@@ -85,5 +85,5 @@ def test_require_roles_refuses_other_roles_with_403(api: Api) -> None:
     assert api.ok("/test-only/admin", role=Role.SUPERVISOR) == {"role": "supervisor"}
     refused = api.get("/test-only/admin", role=Role.AGENT)
     assert refused.status_code == 403
-    assert refused.json()["error"]["code"] == "auth.forbidden"
+    assert refused.json()["error"]["code"] == "access.not_permitted"
     assert api.get("/test-only/admin", role=None).status_code == 401
