@@ -56,6 +56,9 @@ class Case:
         return bool(self.active_holds(at))
 
 
+CASE_ID_PREFIX = "C-"
+
+
 def case_id_for(debtor_id: str) -> str:
     """The id of a debtor's first case: stable, so that re-imports never duplicate it."""
-    return f"C-{debtor_id}"
+    return f"{CASE_ID_PREFIX}{debtor_id}"

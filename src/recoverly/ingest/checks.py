@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from recoverly.ingest.formats import INVALID_UTF8
+from recoverly.ingest.formats import INVALID_UTF8, ROW
 
 Rule = tuple[pl.Expr, pl.Expr | str]
 
@@ -162,6 +162,11 @@ def errors_frame(df: pl.DataFrame, row: str, rules: dict[str, list[Rule]]) -> pl
         .with_columns(pl.lit(None).alias("ref_row"))
         .cast(schema)  # type: ignore[arg-type]
     )
+
+
+def without_errors(df: pl.DataFrame, errors: pl.DataFrame) -> pl.DataFrame:
+    """The rows of ``df`` that no error names."""
+    return df.filter(~pl.col(ROW).is_in(errors[ROW].unique().implode()))
 
 
 def parse_instant(column: str) -> pl.Expr:

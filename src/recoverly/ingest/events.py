@@ -22,10 +22,6 @@ def _complete(batch: pl.DataFrame, spec: FileSpec) -> pl.DataFrame:
     return batch.with_columns(pl.lit(None, dtype=pl.String).alias(c) for c in missing)
 
 
-def _good(df: pl.DataFrame, errors: pl.DataFrame) -> pl.DataFrame:
-    return df.filter(~pl.col(ROW).is_in(errors[ROW].unique().implode()))
-
-
 def _unknown(column: str, what: str) -> pl.Expr:
     return ck.quoted(ck.text(column), f"{column}: no {what} ", " in this tenant")
 
@@ -89,7 +85,7 @@ def validate_payments(
     }
     errors = ck.errors_frame(df, ROW, rules)
     errors = pl.concat([errors, duplicates.findings(df["payment_id"], df[ROW], "payment_id")])
-    rows = _good(df, errors).select(
+    rows = ck.without_errors(df, errors).select(
         ck.text("payment_id").alias("payment_id"),
         pl.col("_account").alias("account_id"),
         pl.col("_acc_ccy").alias("currency"),
@@ -198,7 +194,7 @@ def validate_contacts(
     errors = ck.errors_frame(df, ROW, rules)
     errors = pl.concat([errors, duplicates.findings(df["_id"], df[ROW], id_column)])
     at = ck.parse_instant("at") if at_column == "at" else ck.parse_instant("scheduled_at")
-    rows = _good(df, errors).select(
+    rows = ck.without_errors(df, errors).select(
         pl.col("_id").alias("contact_id"),
         debtor.alias("debtor_id"),
         pl.col("_account").alias("account_id"),

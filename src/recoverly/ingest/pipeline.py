@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 import polars as pl
 from sqlalchemy import Connection, Engine, insert
@@ -26,16 +26,19 @@ Progress = Callable[[int, int], None]
 """Called after each batch with the rows just read and the file's estimated total."""
 
 
-class Handler(Protocol):
+Rows = TypeVar("Rows")
+
+
+class Handler(Protocol[Rows]):
     """What one kind of file (portfolio, payments, contacts) brings to the pipeline."""
 
     spec: FileSpec
 
-    def validate(self, batch: pl.DataFrame) -> tuple[pl.DataFrame, object]:
+    def validate(self, batch: pl.DataFrame) -> tuple[pl.DataFrame, Rows]:
         """Errors (``ROW, column, message, ref_row``) and the good rows, shaped for writing."""
         ...
 
-    def write(self, conn: Connection, rows: object, now: datetime) -> int:
+    def write(self, conn: Connection, rows: Rows, now: datetime) -> int:
         """Write shaped rows; returns how many records they came from."""
         ...
 
@@ -72,7 +75,7 @@ def run_import(
     engine: Engine,
     tenant_id: int,
     path: Path,
-    handler_for: Callable[[Connection, SourceFile], Handler],
+    handler_for: Callable[[Connection, SourceFile], Handler[Rows]],
     options: ImportOptions | None = None,
     progress: Progress | None = None,
 ) -> ImportReport:

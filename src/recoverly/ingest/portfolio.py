@@ -15,7 +15,7 @@ import polars as pl
 
 from recoverly import reference as ref
 from recoverly.domain.accounts import past_due_since
-from recoverly.domain.cases import Stage
+from recoverly.domain.cases import CASE_ID_PREFIX, Stage
 from recoverly.domain.money import currency_codes, minor_units
 from recoverly.domain.parties import Consent, ContactKind, DebtorType, Verification
 from recoverly.ingest import checks as ck
@@ -217,9 +217,9 @@ def validate(batch: pl.DataFrame, as_of: date, memory: FileMemory, source: str) 
     errors = pl.concat([errors, memory.accounts.findings(df["account_id"], df[ROW], "account_id")])
     # Contradictions are looked for among valid rows only: a bad value is reported once,
     # as bad, and never becomes the value other rows are compared with.
-    valid = df.filter(~pl.col(ROW).is_in(errors[ROW].unique().implode()))
+    valid = ck.without_errors(df, errors)
     errors = pl.concat([errors, memory.debtors.findings(valid)])
-    good = df.filter(~pl.col(ROW).is_in(errors[ROW].unique().implode()))
+    good = ck.without_errors(df, errors)
     return PortfolioRows(errors, *_shape(good, batch.columns, as_of, source))
 
 
@@ -359,7 +359,7 @@ def _shape(
     )
 
     cases = debtors.select(
-        (pl.lit("C-") + pl.col("debtor_id")).alias("case_id"),
+        _case_id(pl.col("debtor_id")).alias("case_id"),
         pl.col("debtor_id"),
         pl.lit(Stage.DIGITAL.value).alias("stage"),
     )
@@ -376,7 +376,7 @@ def _shape(
     accounts = good.select(
         ck.text("account_id").alias("account_id"),
         ck.text("debtor_id").alias("debtor_id"),
-        (pl.lit("C-") + ck.text("debtor_id")).alias("case_id"),
+        _case_id(ck.text("debtor_id")).alias("case_id"),
         pl.coalesce(_product(), pl.lit("other")).alias("product"),
         pl.col("_currency").alias("currency"),
         ck.to_minor("principal_outstanding", dec).alias("principal_minor"),
@@ -392,6 +392,11 @@ def _shape(
         attributes.alias("attributes"),
     )
     return debtors, points, cases, accounts
+
+
+def _case_id(debtor_id: pl.Expr) -> pl.Expr:
+    """Vectorised ``domain.cases.case_id_for``."""
+    return pl.lit(CASE_ID_PREFIX) + debtor_id
 
 
 def _past_due_since(due: pl.Expr, dpd: pl.Expr, as_of: date) -> pl.Expr:

@@ -11,7 +11,7 @@ from sqlalchemy import Connection, Engine
 from recoverly.ingest import events, portfolio
 from recoverly.ingest.duplicates import DuplicateTracker
 from recoverly.ingest.formats import SourceFile
-from recoverly.ingest.pipeline import Handler, ImportOptions, ImportReport, Progress, run_import
+from recoverly.ingest.pipeline import ImportOptions, ImportReport, Progress, run_import
 from recoverly.ingest.spec import CONTACTS, PAYMENTS, PORTFOLIO, FileSpec
 from recoverly.store.bulk import upsert
 from recoverly.store.repositories import imports as repo
@@ -64,12 +64,11 @@ class PortfolioHandler:
             "attributes",
         ] + [col for name, col in _ACCOUNT_OPTIONAL.items() if name in present]
 
-    def validate(self, batch: pl.DataFrame) -> tuple[pl.DataFrame, object]:
+    def validate(self, batch: pl.DataFrame) -> tuple[pl.DataFrame, portfolio.PortfolioRows]:
         rows = portfolio.validate(batch, self.as_of, self.memory, self.source)
         return rows.errors, rows
 
-    def write(self, conn: Connection, rows: object, now: datetime) -> int:
-        assert isinstance(rows, portfolio.PortfolioRows)
+    def write(self, conn: Connection, rows: portfolio.PortfolioRows, now: datetime) -> int:
         tenant = {"tenant_id": self.tenant_id}
         stamped = {**tenant, "created_at": now, "updated_at": now}
         upsert(
@@ -115,11 +114,10 @@ class PaymentsHandler:
         self.known = known
         self.duplicates = DuplicateTracker()
 
-    def validate(self, batch: pl.DataFrame) -> tuple[pl.DataFrame, object]:
+    def validate(self, batch: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         return events.validate_payments(batch, self.known, self.duplicates)
 
-    def write(self, conn: Connection, rows: object, now: datetime) -> int:
-        assert isinstance(rows, pl.DataFrame)
+    def write(self, conn: Connection, rows: pl.DataFrame, now: datetime) -> int:
         return upsert(
             conn,
             payments,
@@ -139,11 +137,10 @@ class ContactsHandler:
         self.known_debtors = known_debtors
         self.duplicates = DuplicateTracker()
 
-    def validate(self, batch: pl.DataFrame) -> tuple[pl.DataFrame, object]:
+    def validate(self, batch: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         return events.validate_contacts(batch, self.known, self.known_debtors, self.duplicates)
 
-    def write(self, conn: Connection, rows: object, now: datetime) -> int:
-        assert isinstance(rows, pl.DataFrame)
+    def write(self, conn: Connection, rows: pl.DataFrame, now: datetime) -> int:
         return upsert(
             conn,
             contact_attempts,
@@ -165,7 +162,7 @@ def import_portfolio(
     """Import a portfolio file (the Portfolio CSV contract), upserting by account id."""
     label = f"import:{(options and options.display) or path.name}"
 
-    def handler(_conn: Connection, file: SourceFile) -> Handler:
+    def handler(_conn: Connection, file: SourceFile) -> PortfolioHandler:
         return PortfolioHandler(tenant_id, as_of, label, file.columns)
 
     return run_import(engine, tenant_id, path, handler, options, progress)
@@ -180,7 +177,7 @@ def import_payments(
 ) -> ImportReport:
     """Import payments; each must name an account the tenant already has."""
 
-    def handler(conn: Connection, _file: SourceFile) -> Handler:
+    def handler(conn: Connection, _file: SourceFile) -> PaymentsHandler:
         return PaymentsHandler(tenant_id, repo.account_keys(conn, tenant_id))
 
     return run_import(engine, tenant_id, path, handler, options, progress)
@@ -195,7 +192,7 @@ def import_contacts(
 ) -> ImportReport:
     """Import contact history, or an exported plan with an ``outcome`` column added."""
 
-    def handler(conn: Connection, _file: SourceFile) -> Handler:
+    def handler(conn: Connection, _file: SourceFile) -> ContactsHandler:
         accounts_known = repo.account_keys(conn, tenant_id)
         return ContactsHandler(tenant_id, accounts_known, repo.debtor_keys(conn, tenant_id))
 

@@ -1,4 +1,7 @@
-"""The columns of each importable file, as the contracts in ARCHITECTURE.md fix them."""
+"""The columns of each importable file, as the contracts in ARCHITECTURE.md fix them.
+
+Other columns of a portfolio are kept as account attributes; of the other files, ignored.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +13,6 @@ class FileSpec:
     kind: str
     required: tuple[str, ...]
     optional: tuple[str, ...]
-    keeps_extra: bool
-    """Whether unknown columns are kept (as account attributes) or ignored."""
 
     @property
     def known(self) -> frozenset[str]:
@@ -48,14 +49,12 @@ PORTFOLIO = FileSpec(
         "last_payment_amount",
         "credit_limit",
     ),
-    keeps_extra=True,
 )
 
 PAYMENTS = FileSpec(
     kind="payments",
     required=("payment_id", "account_id", "amount", "paid_at"),
     optional=("currency", "method", "reference"),
-    keeps_extra=False,
 )
 
 # A contacts file is either contact history or an exported plan with an added outcome
@@ -77,5 +76,4 @@ CONTACTS = FileSpec(
         "strategy_version",
         "branch",
     ),
-    keeps_extra=False,
 )
