@@ -19,7 +19,6 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="RECOVERLY_", env_file=".env", extra="ignore")
 
     database_url: str = Field(default="sqlite:///./recoverly.db")
-    default_tenant: str = Field(default="default")
     import_batch_rows: int = Field(default=50_000, ge=1_000)
     business_date: date | None = Field(
         default=None,

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from recoverly.cli.common import TenantOption, console, resolve_tenant, store
+from recoverly.cli.common import DEFAULT_TENANT, TenantOption, console, resolve_tenant, store
 from recoverly.domain.errors import InvalidInput
 from recoverly.domain.roles import Role
 
@@ -50,7 +50,7 @@ def list_tenants() -> None:
 def create_user(
     username: Annotated[str, typer.Argument(help="Log-in name.")],
     role: RoleOption = Role.AGENT,
-    tenant: TenantOption = "default",
+    tenant: TenantOption = DEFAULT_TENANT,
     password: Annotated[
         str,
         typer.Option(
@@ -81,7 +81,7 @@ def create_user(
 @token_app.command("create")
 def create_token(
     role: RoleOption = Role.READONLY,
-    tenant: TenantOption = "default",
+    tenant: TenantOption = DEFAULT_TENANT,
     label: Annotated[str, typer.Option(help="What the token is for.")] = "",
     as_json: Annotated[bool, typer.Option("--json", help="Print {token, tenant, role}.")] = False,
 ) -> None:

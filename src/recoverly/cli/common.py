@@ -20,6 +20,9 @@ err_console = Console(stderr=True)
 
 EXIT_BAD_INPUT = 2
 
+# The tenant data commands use when none is named; the only one created on first use.
+DEFAULT_TENANT = "default"
+
 TenantOption = Annotated[
     str,
     typer.Option(
@@ -42,10 +45,9 @@ def resolve_tenant(conn: Connection, name: str) -> int:
     """The tenant's id; the default tenant is created on first use, others must exist."""
     from datetime import UTC, datetime
 
-    from recoverly.config import get_settings
     from recoverly.store.repositories import tenancy
 
-    if name == get_settings().default_tenant:
+    if name == DEFAULT_TENANT:
         return tenancy.ensure_tenant(conn, name, datetime.now(UTC))
     return tenancy.tenant_id(conn, name)
 

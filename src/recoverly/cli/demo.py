@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from recoverly.cli.common import console, progress_bar, resolve_tenant, store
+from recoverly.cli.common import DEFAULT_TENANT, console, progress_bar, resolve_tenant, store
 
 # The demo's users, named in the README; for a laptop only.
 DEMO_USERS = (
@@ -52,7 +52,7 @@ def demo(
             on_progress=lambda n: bar.advance(task, n),
         )
         with engine.begin() as conn:
-            tenant_id = resolve_tenant(conn, "default")
+            tenant_id = resolve_tenant(conn, DEFAULT_TENANT)
         task = bar.add_task("importing portfolio", total=accounts)
         report = import_portfolio(
             engine, tenant_id, portfolio, AS_OF, progress=lambda n, _total: bar.advance(task, n)

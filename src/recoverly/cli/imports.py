@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from recoverly.cli.common import (
+    DEFAULT_TENANT,
     EXIT_BAD_INPUT,
     TenantOption,
     console,
@@ -107,7 +108,7 @@ def _import(
 @app.command("portfolio")
 def portfolio(
     file: FileArg,
-    tenant: TenantOption = "default",
+    tenant: TenantOption = DEFAULT_TENANT,
     partial: PartialOption = False,
     quarantine: QuarantineOption = None,
     as_of: Annotated[
@@ -131,7 +132,7 @@ def portfolio(
 @app.command("payments")
 def payments(
     file: FileArg,
-    tenant: TenantOption = "default",
+    tenant: TenantOption = DEFAULT_TENANT,
     partial: PartialOption = False,
     quarantine: QuarantineOption = None,
 ) -> None:
@@ -144,7 +145,7 @@ def payments(
 @app.command("contacts")
 def contacts(
     file: FileArg,
-    tenant: TenantOption = "default",
+    tenant: TenantOption = DEFAULT_TENANT,
     partial: PartialOption = False,
     quarantine: QuarantineOption = None,
 ) -> None:

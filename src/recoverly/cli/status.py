@@ -8,11 +8,11 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from recoverly.cli.common import TenantOption, console, resolve_tenant, store
+from recoverly.cli.common import DEFAULT_TENANT, TenantOption, console, resolve_tenant, store
 
 
 def status(
-    tenant: TenantOption = "default",
+    tenant: TenantOption = DEFAULT_TENANT,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print one JSON object of counts.")
     ] = False,

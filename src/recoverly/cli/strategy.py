@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from recoverly.cli.common import (
+    DEFAULT_TENANT,
     EXIT_BAD_INPUT,
     TenantOption,
     console,
@@ -56,7 +57,7 @@ def default() -> None:
 @app.command("publish")
 def publish(
     file: Annotated[Path, typer.Argument(help="Strategy YAML file.")],
-    tenant: TenantOption = "default",
+    tenant: TenantOption = DEFAULT_TENANT,
 ) -> None:
     """Store a validated strategy as an immutable version (re-publishing the same is a no-op)."""
     from datetime import UTC, datetime
@@ -85,7 +86,7 @@ def publish(
 
 
 @app.command("list")
-def list_strategies(tenant: TenantOption = "default") -> None:
+def list_strategies(tenant: TenantOption = DEFAULT_TENANT) -> None:
     """The tenant's published strategies, every version."""
     from recoverly.store.repositories import strategies as repo
 
