@@ -9,7 +9,11 @@ DEMO_ACCOUNTS ?= 5000
 DEMO_DATE ?= 2026-03-09
 WORKERS ?= 2
 
-.PHONY: demo test lint install clean
+# Debian packages the product needs: a font with CJK glyphs for letters (PDF).
+DEBIAN_PACKAGES := fonts-wqy-microhei
+SYSTEM_STAMP := $(VENV)/.system
+
+.PHONY: demo test lint install clean system
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,15 +23,27 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# Installs the Debian packages when one is missing (as root, or through sudo).
+$(SYSTEM_STAMP): | $(BIN)/python
+	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		echo "installing Debian packages: $$missing"; \
+		$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing; \
+	fi
+	touch $(SYSTEM_STAMP)
 
-demo: $(STAMP)
+system: $(SYSTEM_STAMP)
+
+install: $(STAMP) $(SYSTEM_STAMP)
+
+demo: $(STAMP) $(SYSTEM_STAMP)
 	RECOVERLY_DATABASE_URL=$(DEMO_DB) RECOVERLY_BUSINESS_DATE=$(DEMO_DATE) \
 		$(BIN)/recoverly demo --accounts $(DEMO_ACCOUNTS)
 	RECOVERLY_DATABASE_URL=$(DEMO_DB) RECOVERLY_BUSINESS_DATE=$(DEMO_DATE) \
 		$(BIN)/recoverly serve --host 127.0.0.1 --port 8000
 
-test: $(STAMP)
+test: $(STAMP) $(SYSTEM_STAMP)
 	$(BIN)/pytest -n $(WORKERS) -q
 
 lint: $(STAMP)

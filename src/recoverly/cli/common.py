@@ -6,6 +6,7 @@ them, so that ``recoverly --help`` and every command start quickly.
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -31,6 +32,23 @@ TenantOption = Annotated[
         envvar="RECOVERLY_TENANT",
     ),
 ]
+
+
+AsOfOption = Annotated[
+    datetime | None,
+    typer.Option(
+        "--as-of",
+        formats=["%Y-%m-%d"],
+        help="The business day (default: RECOVERLY_BUSINESS_DATE, or else today in UTC).",
+    ),
+]
+
+
+def business_day(as_of: datetime | None) -> date:
+    """The day ``--as-of`` names, or the configured business date."""
+    from recoverly.config import get_settings
+
+    return as_of.date() if as_of else get_settings().today()
 
 
 def store() -> Engine:

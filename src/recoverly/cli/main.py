@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from recoverly.cli import access, db, demo, imports, serve, simulate, status, strategy
+from recoverly.cli import access, daily, db, demo, imports, plan, serve, simulate, status, strategy
 from recoverly.cli.common import EXIT_BAD_INPUT, err_console
 from recoverly.domain.errors import RecoverlyError
 
@@ -27,6 +27,8 @@ app.add_typer(simulate.app, name="simulate")
 app.add_typer(imports.app, name="import")
 app.command("status")(status.status)
 app.add_typer(strategy.app, name="strategy")
+app.command("run")(daily.run)
+app.add_typer(plan.app, name="plan")
 app.command("serve")(serve.serve)
 app.add_typer(access.tenant_app, name="tenant")
 app.add_typer(access.user_app, name="user")

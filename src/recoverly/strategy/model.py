@@ -9,6 +9,7 @@ compare it with operators, so that a rule is data a reviewer can read, not code.
 
 from __future__ import annotations
 
+from datetime import time
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Self
@@ -170,6 +171,39 @@ class Segment(_Frozen):
         return raw
 
 
+class QueueCapacity(_Frozen):
+    """An agent queue's daily capacity: minutes of agent time and minutes per call."""
+
+    agent_minutes: Annotated[int, Field(ge=0)]
+    minutes_per_call: Annotated[int, Field(ge=1)] = 8
+
+    @property
+    def calls(self) -> int:
+        return self.agent_minutes // self.minutes_per_call
+
+
+class ChannelBudget(_Frozen):
+    max_per_day: Annotated[int, Field(ge=0)]
+
+
+class Capacity(_Frozen):
+    """What the day can hold; a queue or channel not named here is unlimited."""
+
+    queues: dict[str, QueueCapacity] = Field(default_factory=dict)
+    channels: dict[StepKind, ChannelBudget] = Field(default_factory=dict)
+
+
+# The local time a contact is planned for, before the jurisdiction's window moves it.
+DEFAULT_SEND_TIMES: dict[StepKind, time] = {
+    StepKind.CALL: time(9, 0),
+    StepKind.EMAIL: time(9, 30),
+    StepKind.LETTER: time(9, 0),
+    StepKind.SMS: time(10, 0),
+    StepKind.PUSH: time(10, 0),
+    StepKind.VOICE_BOT: time(11, 0),
+}
+
+
 class Branch(_Frozen):
     name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
     weight: Annotated[int, Field(ge=0, le=100)]
@@ -186,6 +220,11 @@ class Strategy(_Frozen):
     )
     branches: tuple[Branch, ...] = (Branch(name="champion", weight=100),)
     segments: Annotated[tuple[Segment, ...], Field(min_length=1)]
+    capacity: Capacity = Field(default_factory=Capacity)
+    send_times: dict[StepKind, time] = Field(default_factory=lambda: dict(DEFAULT_SEND_TIMES))
+
+    def send_time(self, kind: StepKind) -> time:
+        return self.send_times.get(kind, DEFAULT_SEND_TIMES.get(kind, time(9, 0)))
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -208,6 +247,15 @@ class Strategy(_Frozen):
                 raise ValueError(
                     f"segment {segment.name!r} has paths for unknown branches {unknown}"
                 )
+        timed = set(MESSAGES) | {StepKind.CALL}
+        untimed = sorted(k.value for k in self.send_times if k not in timed)
+        if untimed:
+            raise ValueError(f"send_times are for messages and calls, not {untimed}")
+        budgets = sorted(k.value for k in self.capacity.channels if k not in MESSAGES)
+        if budgets:
+            raise ValueError(
+                f"channel budgets are for messages; calls are limited by queue: {budgets}"
+            )
         if self.segments[-1].when:
             raise ValueError(
                 "the last segment must have no conditions, so that every case is treated"

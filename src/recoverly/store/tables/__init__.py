@@ -8,20 +8,27 @@ from recoverly.store.tables.accounts import accounts
 from recoverly.store.tables.cases import cases, holds
 from recoverly.store.tables.events import contact_attempts, payments, promises
 from recoverly.store.tables.imports import import_runs
+from recoverly.store.tables.outbox import outbox
 from recoverly.store.tables.parties import contact_points, debtors
+from recoverly.store.tables.plans import case_paths, daily_runs, plan_blocks, plan_items
 from recoverly.store.tables.strategies import strategies
 from recoverly.store.tables.tenancy import api_tokens, tenants, users
 
 __all__ = [
     "accounts",
     "api_tokens",
+    "case_paths",
     "cases",
     "contact_attempts",
     "contact_points",
+    "daily_runs",
     "debtors",
     "holds",
     "import_runs",
+    "outbox",
     "payments",
+    "plan_blocks",
+    "plan_items",
     "promises",
     "strategies",
     "tenants",

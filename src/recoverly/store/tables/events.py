@@ -39,7 +39,7 @@ contact_attempts = Table(
     Column("contact_id", String(64), nullable=False),
     Column("debtor_id", String(64), nullable=False),
     Column("account_id", String(64)),
-    Column("plan_id", String(64)),
+    Column("plan_id", String(96)),
     Column("channel", Code(16), nullable=False),
     Column("direction", Code(16), nullable=False),
     Column("at", UTCDateTime, nullable=False),

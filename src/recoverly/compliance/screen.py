@@ -1,0 +1,251 @@
+"""The contact screen: every proposed contact checked against holds, windows and caps.
+
+One vectorised implementation serves every caller: the daily run screens a day's
+candidates in one call, and the dispatcher screens a single message at send time with
+the same function, so the plan and the send can never disagree about a rule.
+
+Frames (Polars; instants are UTC-aware datetimes):
+
+* ``candidates``: ``cid`` (unique id), ``case_id``, ``debtor_id``, ``channel``,
+  ``action`` (``contact`` or ``escalation``), ``pack`` (from :func:`packs.pack_key`),
+  ``timezone`` (IANA), ``at`` (the instant of the contact).
+* ``debts``: ``case_id``, ``account_id``: the debts a contact about the case concerns.
+* ``history``: ``debtor_id``, ``account_id`` (null: about every debt of the debtor),
+  ``channel``, ``direction``, ``outcome``, ``at``.
+* ``holds``: ``case_id``, ``kind``, ``starts_at``, ``ends_at`` (null: until lifted).
+
+Days and hours are the debtor's local ones (policy P2): instants are converted per time
+zone, which is also the fastest way Polars has to do it (performance floors).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+import polars as pl
+
+from recoverly.compliance.packs import Cap, Counted, Scope, hold_rules, packs
+from recoverly.domain.events import Channel, Direction, Outcome
+
+CONTACT = "contact"
+ESCALATION = "escalation"
+
+BLOCKS_SCHEMA = {
+    "cid": pl.Int64,
+    "rule": pl.String,
+    "citation": pl.String,
+    "message": pl.String,
+}
+UTC_INSTANT = pl.Datetime("us", "UTC")
+
+_VOICE = [Channel.CALL.value, Channel.VOICE_BOT.value]
+_NOT_PLACED = [Outcome.BUSY.value, Outcome.FAILED.value]
+_SPOKEN = [o.value for o in Outcome if o.right_party_contact]
+
+
+def screen(
+    candidates: pl.DataFrame,
+    debts: pl.DataFrame,
+    history: pl.DataFrame,
+    holds: pl.DataFrame,
+) -> pl.DataFrame:
+    """One row per broken rule per candidate (``cid, rule, citation, message``).
+
+    A candidate with no row passes every rule. History is counted over whole local
+    calendar days, including contacts later on the same day: the conservative reading.
+    """
+    if candidates.height == 0:
+        return pl.DataFrame(schema=BLOCKS_SCHEMA)
+    candidates = localise(candidates, "at", "local")
+    parts = [
+        _holds(candidates, holds),
+        _windows(candidates),
+        _caps(candidates, debts, history),
+    ]
+    return pl.concat(parts).unique().sort("cid", "rule")
+
+
+def localise(frame: pl.DataFrame, at: str, out: str) -> pl.DataFrame:
+    """Add ``out``: the wall-clock time of ``at`` in each row's ``timezone``."""
+    if frame.height == 0:
+        return frame.with_columns(pl.lit(None, pl.Datetime("us")).alias(out))
+    parts = [
+        part.with_columns(
+            pl.col(at).dt.convert_time_zone(zone).dt.replace_time_zone(None).alias(out)
+        )
+        for (zone,), part in frame.partition_by("timezone", as_dict=True).items()
+    ]
+    return pl.concat(parts)
+
+
+def instants(frame: pl.DataFrame, local: str, out: str) -> pl.DataFrame:
+    """Add ``out``: the UTC instant of the wall-clock ``local`` in each row's zone.
+
+    A wall-clock time that does not exist (a spring-forward gap) is null, and one that
+    happens twice (autumn) is its first occurrence.
+    """
+    if frame.height == 0:
+        return frame.with_columns(pl.lit(None, UTC_INSTANT).alias(out))
+    parts = [
+        part.with_columns(
+            pl.col(local)
+            .dt.replace_time_zone(zone, ambiguous="earliest", non_existent="null")
+            .dt.convert_time_zone("UTC")
+            .alias(out)
+        )
+        for (zone,), part in frame.partition_by("timezone", as_dict=True).items()
+    ]
+    return pl.concat(parts)
+
+
+def window_table() -> pl.DataFrame:
+    """Every pack's window for every channel: ``pack, channel, start, end`` and the rule."""
+    rows = []
+    for key, pack in packs().items():
+        for channel in Channel:
+            window = pack.window_for(channel)
+            if window is not None:
+                rows.append(
+                    {
+                        "pack": key,
+                        "channel": channel.value,
+                        "start": window.local[0],
+                        "end": window.local[1],
+                        "rule": window.rule,
+                        "citation": window.citation,
+                        "message": window.message,
+                    }
+                )
+    return pl.DataFrame(
+        rows,
+        schema={
+            "pack": pl.String,
+            "channel": pl.String,
+            "start": pl.Time,
+            "end": pl.Time,
+            "rule": pl.String,
+            "citation": pl.String,
+            "message": pl.String,
+        },
+    )
+
+
+def _holds(candidates: pl.DataFrame, holds: pl.DataFrame) -> pl.DataFrame:
+    rules = pl.DataFrame(
+        [
+            {
+                "kind": kind.value,
+                "stops_contact": rule.stops(CONTACT),
+                "stops_escalation": rule.stops(ESCALATION),
+                "citation": rule.citation,
+                "message": rule.message,
+            }
+            for kind, rule in hold_rules().items()
+        ]
+    )
+    active = (
+        candidates.select("cid", "case_id", "action", "at")
+        .join(holds.select("case_id", "kind", "starts_at", "ends_at"), on="case_id")
+        .filter(
+            (pl.col("starts_at") <= pl.col("at"))
+            & (pl.col("ends_at").is_null() | (pl.col("at") < pl.col("ends_at")))
+        )
+        .join(rules, on="kind")
+        .filter(
+            pl.when(pl.col("action") == CONTACT)
+            .then(pl.col("stops_contact"))
+            .otherwise(pl.col("stops_escalation"))
+        )
+    )
+    return active.select(
+        "cid",
+        ("hold." + pl.col("kind")).alias("rule"),
+        "citation",
+        "message",
+    )
+
+
+def _windows(candidates: pl.DataFrame) -> pl.DataFrame:
+    contacts = candidates.filter(pl.col("action") == CONTACT).select(
+        "cid", "pack", "channel", pl.col("local").dt.time().alias("t")
+    )
+    return (
+        contacts.join(window_table(), on=["pack", "channel"])
+        .filter((pl.col("t") < pl.col("start")) | (pl.col("t") >= pl.col("end")))
+        .select("cid", "rule", "citation", "message")
+    )
+
+
+def _counted(history: pl.DataFrame, count: Counted) -> pl.DataFrame:
+    outbound = pl.col("direction") == Direction.OUTBOUND.value
+    voice = pl.col("channel").is_in(_VOICE)
+    condition = {
+        Counted.PLACED_CALLS: voice & outbound & ~pl.col("outcome").is_in(_NOT_PLACED),
+        Counted.CONVERSATIONS: voice & pl.col("outcome").is_in(_SPOKEN),
+        Counted.EFFECTIVE_CALLS: voice & outbound & pl.col("outcome").is_in(_SPOKEN),
+        Counted.ATTEMPTS: outbound,
+    }[count]
+    return history.filter(condition)
+
+
+def _caps(candidates: pl.DataFrame, debts: pl.DataFrame, history: pl.DataFrame) -> pl.DataFrame:
+    contacts = candidates.filter(pl.col("action") == CONTACT).with_columns(
+        pl.col("local").dt.date().alias("day")
+    )
+    if contacts.height == 0 or history.height == 0:
+        return pl.DataFrame(schema=BLOCKS_SCHEMA)
+    zones = contacts.select("debtor_id", "timezone").unique("debtor_id")
+    past = localise(history.join(zones, on="debtor_id"), "at", "local").with_columns(
+        pl.col("local").dt.date().alias("h_day")
+    )
+    found = [
+        _cap(contacts.filter(pl.col("pack") == key), debts, past, cap)
+        for key, pack in packs().items()
+        for cap in pack.caps
+    ]
+    return pl.concat([pl.DataFrame(schema=BLOCKS_SCHEMA), *found])
+
+
+def _cap(contacts: pl.DataFrame, debts: pl.DataFrame, past: pl.DataFrame, cap: Cap) -> pl.DataFrame:
+    contacts = contacts.filter(pl.col("channel").is_in([c.value for c in cap.channels]))
+    counted = _counted(past, cap.count).select("debtor_id", "account_id", "h_day")
+    if contacts.height == 0 or counted.height == 0:
+        return pl.DataFrame(schema=BLOCKS_SCHEMA)
+    in_window = (pl.col("h_day") <= pl.col("day")) & (
+        pl.col("h_day") > pl.col("day") - pl.duration(days=cap.days)
+    )
+    probe = contacts.select("cid", "case_id", "debtor_id", "day")
+    if cap.scope is Scope.DEBTOR:
+        hits = (
+            probe.join(counted, on="debtor_id")
+            .filter(in_window)
+            .group_by("cid")
+            .len()
+            .filter(pl.col("len") >= cap.limit)
+            .select("cid")
+        )
+    else:
+        # A contact that names no debt is about every debt of the debtor.
+        named = pl.col("account_id_h")
+        hits = (
+            probe.join(debts.select("case_id", "account_id"), on="case_id")
+            .join(counted, on="debtor_id", suffix="_h")
+            .filter(in_window & (named.is_null() | (named == pl.col("account_id"))))
+            .group_by("cid", "account_id")
+            .len()
+            .filter(pl.col("len") >= cap.limit)
+            .select("cid")
+            .unique()
+        )
+    return hits.with_columns(
+        pl.lit(cap.rule).alias("rule"),
+        pl.lit(cap.citation).alias("citation"),
+        pl.lit(cap.message).alias("message"),
+    )
+
+
+def history_since(day: date) -> datetime:
+    """The earliest instant any cap looks back to from local ``day`` (with a day's slack
+    for time zones ahead of UTC), so callers read no more history than the rules need."""
+    longest = max([c.days for p in packs().values() for c in p.caps] or [1])
+    return datetime.combine(day - timedelta(days=longest + 1), time.min)

@@ -1,0 +1,170 @@
+"""Content-addressed storage for documents Recoverly produces (letters, evidence bundles).
+
+A blob is named by the SHA-256 of its bytes, so the name proves the content: the same
+bytes are stored once however often they are put, a reference recorded in the database
+(an outbox row's ``provider_id``, an evidence log entry) can be checked against the file
+years later, and a blob that was swapped or rotted on disk is detected on read instead of
+being mailed or shown as if it were the original.
+
+``BlobStore`` is the port; ``LocalBlobStore`` keeps blobs in a directory tree. An
+S3-compatible store (MinIO, Ceph, AWS) can implement the same three methods later: the
+object key would be the same ``ab/cd/<sha256>`` path, ``content_type`` becomes the
+object's ``Content-Type``, and ``get`` must verify the hash there too, because the
+bucket is no more trusted than a disk.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Protocol
+
+from recoverly.domain.errors import InvalidInput, NotFound, RecoverlyError
+
+_SHA256_HEX = re.compile(r"[0-9a-f]{64}")
+_READ_CHUNK = 1 << 20
+
+
+class BlobNotFound(NotFound):
+    """No blob is stored under this hash."""
+
+    code = "blob.not_found"
+
+
+class BlobCorrupted(RecoverlyError):
+    """The bytes stored under a hash no longer hash to it: the blob was altered or swapped.
+
+    This is a broken invariant, not a transient failure: the stored copy must not be used,
+    and whoever runs the store should restore it from a backup.
+    """
+
+    code = "blob.corrupted"
+
+
+class BlobStore(Protocol):
+    """Where documents are kept, named by the SHA-256 of their bytes."""
+
+    def put(self, data: bytes, content_type: str) -> str:
+        """Store ``data`` (a no-op if it is already stored) and return its SHA-256 hex."""
+        ...
+
+    def get(self, sha256: str) -> bytes:
+        """Return the bytes stored under ``sha256``, verified against it.
+
+        Raises:
+            BlobNotFound: nothing is stored under ``sha256``.
+            BlobCorrupted: the stored bytes do not hash to ``sha256``.
+        """
+        ...
+
+    def exists(self, sha256: str) -> bool:
+        """Whether a blob is stored under ``sha256`` (without reading or verifying it)."""
+        ...
+
+
+def sha256_hex(data: bytes) -> str:
+    """The name a blob with these bytes is stored under."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def _check_sha256(sha256: str) -> str:
+    # The hash becomes a path: anything but 64 lowercase hex digits could escape the root.
+    if not _SHA256_HEX.fullmatch(sha256):
+        raise InvalidInput(f"a blob id must be 64 lowercase hex digits (SHA-256); got {sha256!r}")
+    return sha256
+
+
+class LocalBlobStore:
+    """Blobs as files under ``root/ab/cd/<sha256>`` (the first two byte pairs fan out the
+    tree so that no directory grows to millions of entries).
+
+    Writes go to a temporary file in the target directory, are fsynced, then renamed over
+    the final name with ``os.replace``, and the directory is fsynced: a crash leaves either
+    no blob or the whole blob under its name, never a partial one. Files are created
+    owner-only (0600) because letters carry debtors' personal data.
+
+    ``content_type`` is accepted for parity with object stores and not kept: the bytes are
+    what is addressed, and callers know what they stored.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def path_for(self, sha256: str) -> Path:
+        """Where the blob named ``sha256`` lives (whether or not it exists)."""
+        _check_sha256(sha256)
+        return self.root / sha256[:2] / sha256[2:4] / sha256
+
+    def put(self, data: bytes, content_type: str) -> str:
+        """Store ``data`` atomically and return its SHA-256 hex.
+
+        Putting bytes that are already stored writes nothing. If the file under that name
+        no longer matches (a corrupted copy), it is replaced by the good bytes in hand.
+        """
+        sha256 = sha256_hex(data)
+        final = self.path_for(sha256)
+        if final.is_file() and _file_sha256(final) == sha256:
+            return sha256
+        new_dirs = not final.parent.is_dir()
+        final.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(dir=final.parent, prefix=".tmp-", suffix=".part")
+        try:
+            with os.fdopen(fd, "wb") as tmp:
+                tmp.write(data)
+                tmp.flush()
+                os.fsync(tmp.fileno())
+            os.replace(tmp_name, final)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp_name)
+            raise
+        _fsync_dir(final.parent)
+        if new_dirs:
+            # New fan-out directories are only durable once their own parents are synced.
+            _fsync_dir(final.parent.parent)
+            _fsync_dir(self.root)
+        return sha256
+
+    def get(self, sha256: str) -> bytes:
+        """Return the blob's bytes after checking that they still hash to ``sha256``."""
+        path = self.path_for(sha256)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise BlobNotFound(f"no blob {sha256} in {self.root}") from None
+        actual = sha256_hex(data)
+        if actual != sha256:
+            raise BlobCorrupted(
+                f"blob {sha256} at {path} is corrupted: its bytes hash to {actual}; "
+                "restore it from a backup"
+            )
+        return data
+
+    def exists(self, sha256: str) -> bool:
+        """Whether a file is stored under ``sha256``; ``get`` is what verifies it."""
+        return self.path_for(sha256).is_file()
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(_READ_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _fsync_dir(directory: Path) -> None:
+    # The rename is durable only once the directory entry is on disk. Windows cannot open a
+    # directory for fsync; there the rename is as durable as the platform makes it.
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

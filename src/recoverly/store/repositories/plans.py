@@ -1,0 +1,179 @@
+"""Daily runs, the plan, its blocks, path positions and the outbox rows the plan creates."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import polars as pl
+from sqlalchemy import Connection, bindparam, func, insert, select, update
+
+from recoverly.store import bulk
+from recoverly.store.tables import case_paths, cases, daily_runs, outbox, plan_blocks, plan_items
+
+RUNNING, DONE = "running", "done"
+MESSAGE_ACTION = "message"
+OUTBOX_PENDING = "pending"
+
+
+@dataclass(frozen=True, slots=True)
+class RunRecord:
+    as_of: date
+    strategy_name: str
+    strategy_version: int
+    status: str
+    summary: Mapping[str, Any] | None
+
+
+def find_run(conn: Connection, tenant_id: int, as_of: date) -> RunRecord | None:
+    row = conn.execute(
+        select(daily_runs).where(daily_runs.c.tenant_id == tenant_id, daily_runs.c.as_of == as_of)
+    ).first()
+    if row is None:
+        return None
+    return RunRecord(row.as_of, row.strategy_name, row.strategy_version, row.status, row.summary)
+
+
+def latest_done(conn: Connection, tenant_id: int) -> date | None:
+    value: date | None = conn.execute(
+        select(func.max(daily_runs.c.as_of)).where(
+            daily_runs.c.tenant_id == tenant_id, daily_runs.c.status == DONE
+        )
+    ).scalar_one()
+    return value
+
+
+def start_run(
+    conn: Connection, tenant_id: int, as_of: date, name: str, version: int, now: datetime
+) -> None:
+    conn.execute(
+        insert(daily_runs).values(
+            tenant_id=tenant_id,
+            as_of=as_of,
+            strategy_name=name,
+            strategy_version=version,
+            status=RUNNING,
+            started_at=now,
+        )
+    )
+
+
+def finish_run(
+    conn: Connection, tenant_id: int, as_of: date, summary: Mapping[str, Any], now: datetime
+) -> None:
+    conn.execute(
+        update(daily_runs)
+        .where(daily_runs.c.tenant_id == tenant_id, daily_runs.c.as_of == as_of)
+        .values(status=DONE, finished_at=now, summary=dict(summary))
+    )
+
+
+def write_decisions(
+    conn: Connection,
+    tenant_id: int,
+    *,
+    plan: pl.DataFrame,
+    blocks: pl.DataFrame,
+    paths: pl.DataFrame,
+    stages: pl.DataFrame,
+    as_of: date,
+    now: datetime,
+) -> None:
+    """Write one chunk of a day's decisions; the caller's transaction makes it atomic.
+
+    Plan items, blocks and outbox rows are insert-once (a resumed run re-deciding a case
+    writes nothing twice); path positions are upserted.
+    """
+    tenant = {"tenant_id": tenant_id}
+    bulk.upsert(
+        conn,
+        plan_items,
+        plan,
+        key=["tenant_id", "plan_id"],
+        update=(),
+        constants={**tenant, "created_at": now},
+    )
+    messages = plan.filter(pl.col("action") == MESSAGE_ACTION).select(
+        "plan_id", "channel", "template", pl.col("scheduled_at").alias("not_before")
+    )
+    bulk.upsert(
+        conn,
+        outbox,
+        messages,
+        key=["tenant_id", "plan_id"],
+        update=(),
+        constants={
+            **tenant,
+            "status": OUTBOX_PENDING,
+            "attempts": 0,
+            "created_at": now,
+            "updated_at": now,
+        },
+    )
+    bulk.upsert(
+        conn,
+        plan_blocks,
+        blocks,
+        key=["tenant_id", "as_of", "case_id", "rule"],
+        update=(),
+        constants={**tenant, "as_of": as_of, "created_at": now},
+    )
+    bulk.upsert(
+        conn,
+        case_paths,
+        paths,
+        key=["tenant_id", "case_id"],
+        update=[c for c in paths.columns if c != "case_id"],
+        constants=tenant,
+    )
+    if stages.height:
+        conn.execute(
+            update(cases)
+            .where(
+                cases.c.tenant_id == tenant_id,
+                cases.c.case_id == bindparam("b_case_id"),
+            )
+            .values(stage=bindparam("b_stage")),
+            [{"b_case_id": c, "b_stage": s} for c, s in stages.iter_rows()],
+        )
+
+
+def day_counts(conn: Connection, tenant_id: int, as_of: date) -> dict[str, dict[str, int]]:
+    """What was decided for a day: planned by channel and action, blocked by rule."""
+    p, b = plan_items.c, plan_blocks.c
+    planned = conn.execute(
+        select(p.action, p.channel, func.count())
+        .where(p.tenant_id == tenant_id, p.as_of == as_of)
+        .group_by(p.action, p.channel)
+    ).all()
+    blocked = conn.execute(
+        select(b.rule, func.count())
+        .where(b.tenant_id == tenant_id, b.as_of == as_of)
+        .group_by(b.rule)
+    ).all()
+    return {
+        "planned": {ch: n for action, ch, n in planned if action != "escalation"},
+        "escalations": {ch: n for action, ch, n in planned if action == "escalation"},
+        "blocked": {rule: n for rule, n in blocked},
+    }
+
+
+def plan_frame(
+    conn: Connection, tenant_id: int, as_of: date, actions: tuple[str, ...]
+) -> pl.DataFrame:
+    """A day's plan items of the given actions, in plan id order."""
+    p = plan_items.c
+    rows = conn.execute(
+        select(plan_items)
+        .where(p.tenant_id == tenant_id, p.as_of == as_of, p.action.in_(actions))
+        .order_by(p.plan_id)
+    )
+    columns = [c.name for c in plan_items.columns if c.name != "tenant_id"]
+    return pl.DataFrame(
+        [tuple(getattr(r, c) for c in columns) for r in rows],
+        schema=columns,
+        orient="row",
+        infer_schema_length=None,
+    )

@@ -1,0 +1,248 @@
+"""Snapshots: a tenant's rows read straight into Polars for the columnar daily run.
+
+connectorx reads SQLite and PostgreSQL into Arrow without Python row objects, the
+fastest route measured here (shared/research/performance-floors.md): ``fetchall`` is
+5-10x slower. Queries are built by SQLAlchemy Core and compiled with their parameters
+inlined; only integers and dates are ever inlined, never text from a user.
+Instants come back as naive UTC and are made UTC-aware here, so callers never guess.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import connectorx as cx
+import polars as pl
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Engine,
+    Integer,
+    Select,
+    Text,
+    and_,
+    cast,
+    func,
+    or_,
+    select,
+)
+
+from recoverly.domain.events import Outcome
+from recoverly.domain.parties import Consent, Verification
+from recoverly.store.base import UTCDateTime
+from recoverly.store.tables import (
+    accounts,
+    case_paths,
+    cases,
+    contact_attempts,
+    contact_points,
+    debtors,
+    holds,
+    payments,
+    plan_items,
+    promises,
+)
+
+UTC_INSTANT = pl.Datetime("us", "UTC")
+
+
+def read(
+    engine: Engine,
+    query: Select[tuple[object, ...]],
+) -> pl.DataFrame:
+    """Run ``query`` and return its rows as a frame, instants as UTC-aware datetimes."""
+    if engine.url.get_backend_name() == "postgresql":
+        sql = str(query.compile(engine, compile_kwargs={"literal_binds": True}))
+        uri = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        frame = pl.from_arrow(cx.read_sql(uri, sql, return_type="arrow"))
+    else:
+        # connectorx opens SQLite files without reading the write-ahead log, so it misses
+        # recent commits; SQLite's own driver reads them (and is fast enough there).
+        with engine.connect() as conn:
+            rows = conn.execute(query).all()
+        schema = _schema(query)
+        frame = pl.DataFrame(rows, schema=schema, orient="row", infer_schema_length=None)
+    assert isinstance(frame, pl.DataFrame)
+    return frame.with_columns(
+        pl.col(name).dt.replace_time_zone("UTC")
+        for name, dtype in frame.schema.items()
+        if isinstance(dtype, pl.Datetime) and dtype.time_zone is None
+    )
+
+
+def _schema(query: Select[tuple[object, ...]]) -> dict[str, pl.DataType]:
+    """Polars types for a query's columns, so that even an empty result is typed."""
+    schema: dict[str, pl.DataType] = {}
+    for column in query.selected_columns:
+        kind = column.type
+        if isinstance(kind, UTCDateTime | DateTime):
+            dtype: pl.DataType = UTC_INSTANT
+        elif isinstance(kind, Date):
+            dtype = pl.Date()
+        elif isinstance(kind, Integer):
+            dtype = pl.Int64()
+        elif isinstance(kind, Boolean):
+            dtype = pl.Boolean()
+        else:
+            dtype = pl.String()
+        schema[column.name] = dtype
+    return schema
+
+
+def open_cases(engine: Engine, tenant_id: int) -> pl.DataFrame:
+    return read(
+        engine,
+        select(cases.c.case_id, cases.c.debtor_id, cases.c.stage).where(
+            cases.c.tenant_id == tenant_id, cases.c.closed_at.is_(None)
+        ),
+    )
+
+
+def account_rows(engine: Engine, tenant_id: int) -> pl.DataFrame:
+    c = accounts.c
+    return read(
+        engine,
+        select(
+            c.account_id,
+            c.case_id,
+            c.product,
+            c.currency,
+            c.principal_minor,
+            c.interest_minor,
+            c.fees_minor,
+            c.past_due_since,
+            cast(c.attributes, Text).label("attributes"),
+        ).where(c.tenant_id == tenant_id),
+    )
+
+
+def debtor_rows(engine: Engine, tenant_id: int) -> pl.DataFrame:
+    c = debtors.c
+    return read(
+        engine,
+        select(c.debtor_id, c.debtor_type, c.country, c.region, c.timezone, c.language).where(
+            c.tenant_id == tenant_id
+        ),
+    )
+
+
+def reachable(engine: Engine, tenant_id: int) -> pl.DataFrame:
+    """Which kinds of usable contact point each debtor has (never the values)."""
+    c = contact_points.c
+    return read(
+        engine,
+        select(c.debtor_id, c.kind)
+        .where(
+            c.tenant_id == tenant_id,
+            c.consent != Consent.WITHDRAWN.value,
+            c.verification != Verification.INVALID.value,
+        )
+        .distinct(),
+    )
+
+
+def active_holds(engine: Engine, tenant_id: int, since: datetime) -> pl.DataFrame:
+    c = holds.c
+    return read(
+        engine,
+        select(c.case_id, c.kind, c.starts_at, c.ends_at).where(
+            c.tenant_id == tenant_id, or_(c.ends_at.is_(None), c.ends_at > since)
+        ),
+    )
+
+
+def contact_history(engine: Engine, tenant_id: int, since: datetime) -> pl.DataFrame:
+    c = contact_attempts.c
+    return read(
+        engine,
+        select(c.debtor_id, c.account_id, c.channel, c.direction, c.outcome, c.at).where(
+            c.tenant_id == tenant_id, c.at >= since
+        ),
+    )
+
+
+def paths(engine: Engine, tenant_id: int) -> pl.DataFrame:
+    c = case_paths.c
+    return read(
+        engine,
+        select(
+            c.case_id,
+            c.strategy_name,
+            c.strategy_version,
+            c.segment,
+            c.branch,
+            c.step,
+            c.due_on,
+            c.started_on,
+            c.status,
+            c.updated_on,
+        ).where(c.tenant_id == tenant_id),
+    )
+
+
+def exit_events(engine: Engine, tenant_id: int) -> pl.DataFrame:
+    """The latest date of each event that can take a case off its path: ``case_id,
+    event, on``, plus ``promise_due`` (the latest pending promise's due date)."""
+    a, p, pr, ca = accounts.c, payments.c, promises.c, contact_attempts.c
+    paid = read(
+        engine,
+        select(a.case_id, func.max(p.paid_at).label("at"))
+        .select_from(
+            payments.join(accounts, and_(a.tenant_id == p.tenant_id, a.account_id == p.account_id))
+        )
+        .where(p.tenant_id == tenant_id)
+        .group_by(a.case_id),
+    ).with_columns(pl.lit("payment").alias("event"))
+    promised = read(
+        engine,
+        select(
+            a.case_id,
+            func.max(pr.made_at).label("at"),
+            func.max(pr.due_date).label("promise_due"),
+        )
+        .select_from(
+            promises.join(
+                accounts, and_(a.tenant_id == pr.tenant_id, a.account_id == pr.account_id)
+            )
+        )
+        .where(pr.tenant_id == tenant_id, pr.status == "pending")
+        .group_by(a.case_id),
+    ).with_columns(pl.lit("promise_to_pay").alias("event"))
+    outcomes = {
+        Outcome.PROMISE_TO_PAY.value: "promise_to_pay",
+        Outcome.DISPUTE.value: "dispute",
+    }
+    spoken = [o.value for o in Outcome if o.right_party_contact]
+    said = read(
+        engine,
+        select(ca.debtor_id, ca.outcome, func.max(ca.at).label("at"))
+        .where(ca.tenant_id == tenant_id, ca.outcome.in_(spoken))
+        .group_by(ca.debtor_id, ca.outcome),
+    )
+    case_of = read(
+        engine, select(cases.c.case_id, cases.c.debtor_id).where(cases.c.tenant_id == tenant_id)
+    )
+    said = said.join(case_of, on="debtor_id")
+    rpc = (
+        said.group_by("case_id")
+        .agg(pl.col("at").max())
+        .with_columns(pl.lit("right_party_contact").alias("event"))
+    )
+    named = said.filter(pl.col("outcome").is_in(list(outcomes))).select(
+        "case_id", pl.col("outcome").replace_strict(outcomes).alias("event"), "at"
+    )
+    frames = [
+        f.select("case_id", "event", pl.col("at").dt.date().alias("on"))
+        for f in (paid, promised, rpc, named)
+    ]
+    events = pl.concat(frames).group_by("case_id", "event").agg(pl.col("on").max())
+    return events.join(promised.select("case_id", "promise_due"), on="case_id", how="left")
+
+
+def planned_on(engine: Engine, tenant_id: int, as_of: date) -> pl.DataFrame:
+    c = plan_items.c
+    return read(
+        engine,
+        select(c.case_id, c.channel, c.queue).where(c.tenant_id == tenant_id, c.as_of == as_of),
+    )

@@ -1,0 +1,46 @@
+"""The transactional outbox: planned messages waiting for, or done with, a dispatcher.
+
+Rows are written in the same transaction as the plan, so a message exists exactly when
+its plan item does. Dispatchers claim due rows (``FOR UPDATE SKIP LOCKED`` on
+PostgreSQL) with a lease that expires, so a crashed dispatcher's rows are taken over.
+"""
+
+from sqlalchemy import (
+    CHAR,
+    Column,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+)
+
+from recoverly.store.base import BigId, Code, Minor, UTCDateTime, metadata
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("tenant_id", BigId, nullable=False),
+    Column("plan_id", String(96), nullable=False),
+    Column("channel", Code(16), nullable=False),
+    Column("template", String(64), nullable=False),
+    Column("status", Code(16), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("not_before", UTCDateTime, nullable=False),
+    Column("claimed_by", String(64)),
+    Column("claimed_until", UTCDateTime),
+    Column("provider_id", String(128)),
+    Column("locale", String(35)),
+    Column("content_sha256", String(64)),
+    Column("last_error", Text),
+    Column("cost_minor", Minor),
+    Column("cost_currency", CHAR(3)),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("sent_at", UTCDateTime),
+    PrimaryKeyConstraint("tenant_id", "plan_id"),
+    ForeignKeyConstraint(["tenant_id", "plan_id"], ["plan_items.tenant_id", "plan_items.plan_id"]),
+)
+Index("ix_outbox_status_not_before", outbox.c.status, outbox.c.not_before)

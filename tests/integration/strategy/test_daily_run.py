@@ -1,0 +1,185 @@
+"""The daily run against a real store: one plan per date, resumable, every planned
+contact inside the debtor's local window and caps, blocks recorded with their reasons."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import polars as pl
+import pytest
+from sqlalchemy import Engine, func, insert, select
+
+from recoverly.domain.errors import InvalidInput
+from recoverly.ingest import service as ingest
+from recoverly.simulate.portfolio import PortfolioSpec, write_portfolio
+from recoverly.store.repositories import tenancy
+from recoverly.store.tables import case_paths, cases, holds, outbox, plan_blocks, plan_items
+from recoverly.strategy.run import run_day
+
+AS_OF = date(2026, 3, 9)
+WINDOWS = {"US": (8, 21), "CN": (8, 22)}  # local hours, half-open; others: policy 9-20
+
+
+def _portfolio(engine: Engine, tmp_path: Path, accounts: int = 600, tenant: str = "t1") -> int:
+    path = tmp_path / f"{tenant}.csv"
+    write_portfolio(PortfolioSpec(accounts=accounts, seed=7), path)
+    with engine.begin() as conn:
+        tenant_id = tenancy.ensure_tenant(conn, tenant, datetime.now(UTC))
+    report = ingest.import_portfolio(engine, tenant_id, path, AS_OF)
+    assert report.rows_imported == accounts
+    return tenant_id
+
+
+def _count(engine: Engine, table: object, tenant_id: int) -> int:
+    with engine.connect() as conn:
+        return int(
+            conn.execute(
+                select(func.count()).select_from(table).where(table.c.tenant_id == tenant_id)  # type: ignore[attr-defined]
+            ).scalar_one()
+        )
+
+
+def test_a_second_run_of_the_same_date_plans_nothing_twice(engine: Engine, tmp_path: Path) -> None:
+    tenant_id = _portfolio(engine, tmp_path)
+    first = run_day(engine, tenant_id, AS_OF)
+    planned = _count(engine, plan_items, tenant_id)
+    assert planned == first["planned_total"] + sum(first["escalations"].values()) > 0
+    assert _count(engine, outbox, tenant_id) == sum(
+        n for ch, n in first["planned"].items() if ch != "call"
+    )
+    again = run_day(engine, tenant_id, AS_OF)
+    assert again["already_planned"] is True
+    assert again["planned"] == first["planned"]
+    assert _count(engine, plan_items, tenant_id) == planned
+
+
+def test_every_planned_contact_is_inside_the_local_window(engine: Engine, tmp_path: Path) -> None:
+    tenant_id = _portfolio(engine, tmp_path)
+    run_day(engine, tenant_id, AS_OF)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(
+                plan_items.c.scheduled_at,
+                plan_items.c.debtor_timezone,
+                plan_items.c.jurisdiction,
+                plan_items.c.strategy_version,
+                plan_items.c.branch,
+            ).where(plan_items.c.tenant_id == tenant_id, plan_items.c.action != "escalation")
+        ).all()
+    assert rows
+    for at, zone, jurisdiction, version, branch in rows:
+        local = at.astimezone(ZoneInfo(zone))
+        start, end = WINDOWS.get(jurisdiction[:2], (9, 20))
+        assert start <= local.hour < end, (at, zone, jurisdiction)
+        assert local.date() == AS_OF
+        assert version == 1
+        assert branch in {"champion", "challenger"}
+
+
+def test_a_crashed_run_resumes_to_the_same_plan(engine: Engine, tmp_path: Path) -> None:
+    crashed = _portfolio(engine, tmp_path, tenant="crashed")
+    clean = _portfolio(engine, tmp_path, tenant="clean")
+
+    def crash(done: int, _total: int) -> None:
+        if done == 2:
+            raise RuntimeError("power cut")
+
+    with pytest.raises(RuntimeError, match="power cut"):
+        run_day(engine, crashed, AS_OF, chunk_cases=60, progress=crash)
+    partial = _count(engine, plan_items, crashed)
+    resumed = run_day(engine, crashed, AS_OF, chunk_cases=60)
+    reference = run_day(engine, clean, AS_OF, chunk_cases=60)
+    assert 0 < partial < _count(engine, plan_items, crashed)
+    assert resumed["resumed"] is True
+    assert resumed["planned"] == reference["planned"]
+    assert resumed["blocked"] == reference["blocked"]
+
+    def plan(tenant_id: int) -> list[tuple[object, ...]]:
+        with engine.connect() as conn:
+            return [
+                tuple(r)
+                for r in conn.execute(
+                    select(plan_items.c.plan_id, plan_items.c.channel, plan_items.c.scheduled_at)
+                    .where(plan_items.c.tenant_id == tenant_id)
+                    .order_by(plan_items.c.plan_id)
+                )
+            ]
+
+    assert plan(crashed) == plan(clean)
+
+
+def test_runs_go_forward_and_paths_move_on(engine: Engine, tmp_path: Path) -> None:
+    tenant_id = _portfolio(engine, tmp_path)
+    run_day(engine, tenant_id, AS_OF)
+    next_day = run_day(engine, tenant_id, AS_OF + timedelta(days=1))
+    # Yesterday's first steps are followed by waits: far fewer contacts the next day.
+    first_total = _count(engine, plan_items, tenant_id) - next_day["planned_total"]
+    assert next_day["planned_total"] < first_total / 2
+    with pytest.raises(InvalidInput, match="runs go forward"):
+        run_day(engine, tenant_id, AS_OF - timedelta(days=1))
+    with engine.connect() as conn:
+        moved = conn.execute(
+            select(func.count())
+            .select_from(case_paths)
+            .where(case_paths.c.tenant_id == tenant_id, case_paths.c.step > 0)
+        ).scalar_one()
+    assert moved > 0
+
+
+def test_a_hold_blocks_the_case_and_the_block_names_the_rule(
+    engine: Engine, tmp_path: Path
+) -> None:
+    tenant_id = _portfolio(engine, tmp_path)
+    with engine.begin() as conn:
+        held = (
+            conn.execute(
+                select(cases.c.case_id)
+                .where(cases.c.tenant_id == tenant_id)
+                .order_by(cases.c.case_id)
+            )
+            .scalars()
+            .all()
+        )
+        for case_id in held:
+            conn.execute(
+                insert(holds).values(
+                    tenant_id=tenant_id,
+                    case_id=case_id,
+                    kind="dispute",
+                    starts_at=datetime(2026, 3, 1, tzinfo=UTC),
+                    ends_at=None,
+                    reason="test",
+                    created_at=datetime.now(UTC),
+                )
+            )
+    summary = run_day(engine, tenant_id, AS_OF)
+    assert summary["planned"] == {}
+    assert summary["escalations"] == {}
+    assert summary["blocked"]["hold.dispute"] > 0
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(plan_blocks).where(plan_blocks.c.tenant_id == tenant_id).limit(1)
+        ).one()
+    assert row.citation
+    assert row.strategy_version == 1
+    assert row.segment
+
+
+def test_tenants_do_not_see_each_others_plans(engine: Engine, tmp_path: Path) -> None:
+    first = _portfolio(engine, tmp_path, accounts=300, tenant="a")
+    second = _portfolio(engine, tmp_path, accounts=200, tenant="b")
+    a = run_day(engine, first, AS_OF)
+    b = run_day(engine, second, AS_OF)
+    assert a["cases"] != b["cases"]
+    with engine.connect() as conn:
+        frame = pl.DataFrame(
+            conn.execute(select(plan_items.c.tenant_id, plan_items.c.case_id)).all(),
+            schema=["tenant_id", "case_id"],
+            orient="row",
+        )
+    # Both portfolios use the same ids; each tenant's plan covers only its own cases.
+    assert frame.filter(pl.col("tenant_id") == first).height == a["planned_total"] + sum(
+        a["escalations"].values()
+    )
