@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from functools import cache
+from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -25,6 +27,38 @@ class Settings(BaseSettings):
         description="The date 'today' means for as-of defaults (reports, the API, imports); "
         "unset means the current UTC date. Demos and simulations pin it.",
     )
+
+    # Channels: where messages go, what they cost. Unset providers mean the channel is off.
+    smtp_host: str | None = Field(default=None, description="SMTP relay for e-mail.")
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    smtp_from: str = "collections@recoverly.example"
+    twilio_base_url: str = "https://api.twilio.com"
+    twilio_account_sid: str | None = None
+    twilio_auth_token: str | None = None
+    twilio_from: str | None = None
+    twilio_status_callback: str | None = None
+    blob_dir: Path = Field(default=Path("./blobs"), description="Letters (PDF) and recordings.")
+    creditor_name: str | None = Field(
+        default=None, description="The creditor messages name (default: the tenant's name)."
+    )
+    portal_url: str = "http://127.0.0.1:8000/portal"
+    cost_currency: str = "USD"
+    message_costs: dict[str, Decimal] = Field(
+        default_factory=lambda: {
+            "sms": Decimal("4.5"),
+            "email": Decimal("0.1"),
+            "letter": Decimal("85"),
+            "voice_bot": Decimal("12"),
+            "push": Decimal("0"),
+        },
+        description="Cost per message by channel, in minor units of cost_currency "
+        "(fractions allowed); JSON in RECOVERLY_MESSAGE_COSTS.",
+    )
+    dispatch_max_attempts: int = Field(default=5, ge=1)
+    dispatch_lease_seconds: int = Field(default=120, ge=1)
 
     def today(self) -> date:
         """The business date: pinned by ``business_date`` or else the UTC calendar date."""

@@ -29,6 +29,7 @@ from fpdf.fonts import TTFFont
 
 from recoverly.channels.message import OutgoingMessage, SendResult, SendStatus
 from recoverly.domain.errors import RecoverlyError
+from recoverly.domain.events import Channel
 from recoverly.store.blobs import BlobStore
 
 FONT_ENV_VAR = "RECOVERLY_LETTER_FONT"
@@ -329,7 +330,7 @@ class LetterAdapter:
     correctly dated letter; the outbox keeps the ``provider_id`` it recorded.
     """
 
-    channel = "letter"
+    channel = Channel.LETTER
     name = "letter-pdf"
 
     def __init__(

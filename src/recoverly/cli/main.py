@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import typer
 
-from recoverly.cli import access, daily, db, demo, imports, plan, serve, simulate, status, strategy
+from recoverly.cli import (
+    access,
+    daily,
+    db,
+    demo,
+    dispatch,
+    imports,
+    plan,
+    serve,
+    simulate,
+    status,
+    strategy,
+)
 from recoverly.cli.common import EXIT_BAD_INPUT, err_console
 from recoverly.domain.errors import RecoverlyError
 
@@ -29,6 +41,7 @@ app.command("status")(status.status)
 app.add_typer(strategy.app, name="strategy")
 app.command("run")(daily.run)
 app.add_typer(plan.app, name="plan")
+app.command("dispatch")(dispatch.dispatch)
 app.command("serve")(serve.serve)
 app.add_typer(access.tenant_app, name="tenant")
 app.add_typer(access.user_app, name="user")

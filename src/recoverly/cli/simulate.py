@@ -86,3 +86,55 @@ def portfolio(
         highlight=False,
         soft_wrap=True,
     )
+
+
+@app.command(
+    "outcomes",
+    help=(
+        "Play a day's exported plan against the debtors' hidden behaviour: write what each "
+        "contact came to, and the payments (and promises) that followed.\n\n"
+        "CONTACTS is the plan's rows with an added outcome column, for `recoverly import "
+        "contacts`; PAYMENTS is in the Payments CSV contract, for `recoverly import "
+        "payments`; PROMISES (optional) has one row per promise to pay. The same inputs and "
+        "seed give the same bytes."
+    ),
+)
+def outcomes(
+    plan: Annotated[
+        Path, typer.Option("--plan", help="The day's plan, as `recoverly plan export` wrote it.")
+    ],
+    behaviour: Annotated[
+        Path,
+        typer.Option(
+            "--behaviour", help="The behaviour profile `simulate portfolio` wrote beside it."
+        ),
+    ],
+    portfolio: Annotated[
+        Path, typer.Option("--portfolio", help="The portfolio CSV (for balances and currencies).")
+    ],
+    contacts_out: Annotated[
+        Path, typer.Option("--contacts-out", help="Executed contacts CSV to write.")
+    ],
+    payments_out: Annotated[Path, typer.Option("--payments-out", help="Payments CSV to write.")],
+    seed: Annotated[
+        int, typer.Option("--seed", help="Random seed; the same seed gives identical files.")
+    ] = 0,
+    promises_out: Annotated[
+        Path | None, typer.Option("--promises-out", help="Promises to pay CSV to write.")
+    ] = None,
+) -> None:
+    """Write the outcomes of a day's plan and say what they came to in one line."""
+    from recoverly.simulate.outcomes import write_outcomes
+
+    if not 0 <= seed < 2**64:
+        raise InvalidInput(f"--seed must be an integer from 0 to 2**64 - 1; got {seed}")
+    summary = write_outcomes(
+        plan, behaviour, portfolio, seed, contacts_out, payments_out, promises_out
+    )
+    line = (
+        f"wrote {summary.contacts:,} contacts ({summary.right_party:,} right-party) to "
+        f"{contacts_out} and {summary.payments:,} payments to {payments_out}"
+    )
+    if promises_out is not None:
+        line += f"; {summary.promises:,} promises to {promises_out}"
+    console.print(line, highlight=False, soft_wrap=True)

@@ -9,6 +9,7 @@ Instants come back as naive UTC and are made UTC-aware here, so callers never gu
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 
 import connectorx as cx
@@ -47,12 +48,13 @@ from recoverly.store.tables import (
 UTC_INSTANT = pl.Datetime("us", "UTC")
 
 
-def read(
-    engine: Engine,
-    query: Select[tuple[object, ...]],
-) -> pl.DataFrame:
-    """Run ``query`` and return its rows as a frame, instants as UTC-aware datetimes."""
-    if engine.url.get_backend_name() == "postgresql":
+def read(engine: Engine, query: Select[tuple[object, ...]], *, bulk: bool = True) -> pl.DataFrame:
+    """Run ``query`` and return its rows as a frame, instants as UTC-aware datetimes.
+
+    ``bulk`` reads go through connectorx on PostgreSQL; small, filtered reads (which may
+    carry user text as parameters) go through the driver with bound parameters.
+    """
+    if bulk and engine.url.get_backend_name() == "postgresql":
         sql = str(query.compile(engine, compile_kwargs={"literal_binds": True}))
         uri = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
         frame = pl.from_arrow(cx.read_sql(uri, sql, return_type="arrow"))
@@ -142,24 +144,37 @@ def reachable(engine: Engine, tenant_id: int) -> pl.DataFrame:
     )
 
 
-def active_holds(engine: Engine, tenant_id: int, since: datetime) -> pl.DataFrame:
+def active_holds(
+    engine: Engine, tenant_id: int, since: datetime, case_ids: Sequence[str] | None = None
+) -> pl.DataFrame:
+    """Holds in force at or after ``since`` (of the given cases only, if named)."""
     c = holds.c
-    return read(
-        engine,
-        select(c.case_id, c.kind, c.starts_at, c.ends_at).where(
-            c.tenant_id == tenant_id, or_(c.ends_at.is_(None), c.ends_at > since)
-        ),
+    query = select(c.case_id, c.kind, c.starts_at, c.ends_at).where(
+        c.tenant_id == tenant_id, or_(c.ends_at.is_(None), c.ends_at > since)
     )
+    if case_ids is not None:
+        query = query.where(c.case_id.in_(case_ids))
+    return read(engine, query, bulk=case_ids is None)
 
 
-def contact_history(engine: Engine, tenant_id: int, since: datetime) -> pl.DataFrame:
+def contact_history(
+    engine: Engine, tenant_id: int, since: datetime, debtor_ids: Sequence[str] | None = None
+) -> pl.DataFrame:
+    """Contacts since ``since`` (with the given debtors only, if named)."""
     c = contact_attempts.c
-    return read(
-        engine,
-        select(c.debtor_id, c.account_id, c.channel, c.direction, c.outcome, c.at).where(
-            c.tenant_id == tenant_id, c.at >= since
-        ),
+    query = select(c.debtor_id, c.account_id, c.channel, c.direction, c.outcome, c.at).where(
+        c.tenant_id == tenant_id, c.at >= since
     )
+    if debtor_ids is not None:
+        query = query.where(c.debtor_id.in_(debtor_ids))
+    return read(engine, query, bulk=debtor_ids is None)
+
+
+def case_debts(engine: Engine, tenant_id: int, case_ids: Sequence[str]) -> pl.DataFrame:
+    """``case_id, account_id`` of the given cases: the debts a contact concerns."""
+    c = accounts.c
+    query = select(c.case_id, c.account_id).where(c.tenant_id == tenant_id, c.case_id.in_(case_ids))
+    return read(engine, query, bulk=False)
 
 
 def paths(engine: Engine, tenant_id: int) -> pl.DataFrame:

@@ -11,13 +11,14 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     Index,
     Integer,
+    Numeric,
     PrimaryKeyConstraint,
     String,
     Table,
     Text,
 )
 
-from recoverly.store.base import BigId, Code, Minor, UTCDateTime, metadata
+from recoverly.store.base import BigId, Code, UTCDateTime, metadata
 
 outbox = Table(
     "outbox",
@@ -35,7 +36,8 @@ outbox = Table(
     Column("locale", String(35)),
     Column("content_sha256", String(64)),
     Column("last_error", Text),
-    Column("cost_minor", Minor),
+    # Minor units with fractions: an e-mail can cost a tenth of a cent.
+    Column("cost_minor", Numeric(18, 6)),
     Column("cost_currency", CHAR(3)),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),

@@ -109,7 +109,7 @@ def upgrade() -> None:
     sa.Column('locale', sa.String(length=35), nullable=True),
     sa.Column('content_sha256', sa.String(length=64), nullable=True),
     sa.Column('last_error', sa.Text(), nullable=True),
-    sa.Column('cost_minor', sa.BigInteger(), nullable=True),
+    sa.Column('cost_minor', sa.Numeric(precision=18, scale=6), nullable=True),
     sa.Column('cost_currency', sa.CHAR(length=3), nullable=True),
     sa.Column('created_at', recoverly.store.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', recoverly.store.base.UTCDateTime(timezone=True), nullable=False),

@@ -1,0 +1,307 @@
+"""The dispatcher: takes due messages from the outbox and sends each exactly once.
+
+For each claimed row: re-check compliance at send time (time has passed since the plan;
+a dispute may have arrived), render the template in the debtor's language, send through
+the channel's adapter under the row's idempotency key, and record the result together
+with the contact it was, in one transaction.
+
+Why nothing is lost or sent twice: the claim is committed before sending and carries a
+lease. A dispatcher that dies after claiming leaves the row ``sending``; when the lease
+runs out, another dispatcher claims it and sends again under the same idempotency key,
+which the provider (Twilio's idempotency token, the e-mail Message-ID, the letter's
+content hash) uses to recognise the repeat. The result is recorded only by the holder
+of the claim, so two dispatchers never both record a send.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import polars as pl
+from sqlalchemy import Engine
+
+from recoverly.channels.adapters.base import ChannelAdapter
+from recoverly.channels.message import OutgoingMessage, SendStatus
+from recoverly.channels.templates import Catalog, MessageContext
+from recoverly.compliance import screen as compliance
+from recoverly.compliance.packs import pack_key
+from recoverly.compliance.windows import next_opening
+from recoverly.domain.errors import RecoverlyError
+from recoverly.store import snapshot
+from recoverly.store.repositories import outbox as repo
+from recoverly.store.repositories.outbox import Claimed
+
+# The steps a checkpoint hears about, in order; crash tests stop the dispatcher at each.
+STEPS = ("claimed", "checked", "rendered", "sent", "recorded")
+REACH = {"sms": "phone", "voice_bot": "phone", "email": "email", "letter": "address"}
+
+Checkpoint = Callable[[str, str], None]  # (step, plan_id)
+Clock = Callable[[], datetime]
+
+
+class Unreachable(RecoverlyError):
+    code = "dispatch.unreachable"
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class DispatchPolicy:
+    """How the dispatcher behaves; the defaults come from settings."""
+
+    max_attempts: int = 5
+    lease: timedelta = timedelta(seconds=120)
+    first_retry: timedelta = timedelta(seconds=30)
+    costs: Mapping[str, Decimal] = field(default_factory=dict)
+    cost_currency: str = "USD"
+    creditor_name: str | None = None
+    portal_url: str = "http://127.0.0.1:8000/portal"
+
+    def backoff(self, attempts: int) -> timedelta:
+        """Exponential back-off, capped at an hour: 30 s, 1 min, 2 min, …"""
+        factor: int = 2 ** max(attempts - 1, 0)
+        return min(self.first_retry * factor, timedelta(hours=1))
+
+
+@dataclass
+class DispatchReport:
+    claimed: int = 0
+    outcomes: Counter[str] = field(default_factory=Counter)  # sent, failed, blocked, …
+    by_channel: Counter[str] = field(default_factory=Counter)  # sent per channel
+
+    def add(self, other: DispatchReport) -> None:
+        self.claimed += other.claimed
+        self.outcomes.update(other.outcomes)
+        self.by_channel.update(other.by_channel)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "claimed": self.claimed,
+            "outcomes": dict(sorted(self.outcomes.items())),
+            "sent_by_channel": dict(sorted(self.by_channel.items())),
+        }
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        engine: Engine,
+        adapters: Mapping[str, ChannelAdapter],
+        catalog: Catalog,
+        *,
+        policy: DispatchPolicy | None = None,
+        worker: str | None = None,
+        clock: Clock = utcnow,
+        checkpoint: Checkpoint | None = None,
+    ) -> None:
+        self.engine = engine
+        self.adapters = adapters
+        self.catalog = catalog
+        self.policy = policy or DispatchPolicy()
+        self.worker = worker or f"{socket.gethostname()}:{id(self):x}"
+        self.clock = clock
+        self.checkpoint = checkpoint or (lambda _step, _plan: None)
+
+    async def drain(self, batch: int = 100, limit: int | None = None) -> DispatchReport:
+        """Send until nothing is due (or ``limit`` rows were claimed)."""
+        report = DispatchReport()
+        while limit is None or report.claimed < limit:
+            size = batch if limit is None else min(batch, limit - report.claimed)
+            step = await self.run_once(size)
+            report.add(step)
+            if step.claimed == 0:
+                break
+        return report
+
+    async def run_once(self, batch: int = 100) -> DispatchReport:
+        """Claim one batch of due rows and settle each."""
+        now = self.clock()
+        with self.engine.begin() as conn:
+            items = repo.claim(conn, self.worker, now, self.policy.lease, batch)
+        report = DispatchReport(claimed=len(items))
+        for item in items:
+            self.checkpoint("claimed", item.plan_id)
+        blocks = self._screen(items, now)
+        for item in items:
+            outcome = await self._settle(item, blocks.get(item.plan_id, []))
+            report.outcomes[outcome] += 1
+            if outcome == repo.SENT:
+                report.by_channel[item.channel] += 1
+        return report
+
+    def _screen(self, items: list[Claimed], now: datetime) -> dict[str, list[tuple[str, str]]]:
+        """Each item's broken rules at this instant: ``plan_id → [(rule, message)]``."""
+        found: dict[str, list[tuple[str, str]]] = {}
+        by_tenant: dict[int, list[Claimed]] = {}
+        for item in items:
+            by_tenant.setdefault(item.tenant_id, []).append(item)
+        since = compliance.history_since(now.date()).replace(tzinfo=UTC)
+        for tenant_id, group in by_tenant.items():
+            cases = sorted({i.case_id for i in group})
+            debtors = sorted({i.debtor_id for i in group})
+            candidates = pl.DataFrame(
+                [
+                    {
+                        "cid": n,
+                        "case_id": i.case_id,
+                        "debtor_id": i.debtor_id,
+                        "channel": i.channel,
+                        "action": compliance.CONTACT,
+                        "pack": _pack(i.jurisdiction),
+                        "timezone": i.timezone,
+                        "at": now,
+                    }
+                    for n, i in enumerate(group)
+                ],
+                schema={
+                    "cid": pl.Int64,
+                    "case_id": pl.String,
+                    "debtor_id": pl.String,
+                    "channel": pl.String,
+                    "action": pl.String,
+                    "pack": pl.String,
+                    "timezone": pl.String,
+                    "at": compliance.UTC_INSTANT,
+                },
+            )
+            blocks = compliance.screen(
+                candidates,
+                snapshot.case_debts(self.engine, tenant_id, cases),
+                snapshot.contact_history(self.engine, tenant_id, since, debtors),
+                snapshot.active_holds(self.engine, tenant_id, now, cases),
+            )
+            for cid, rule, message in blocks.select("cid", "rule", "message").iter_rows():
+                found.setdefault(group[cid].plan_id, []).append((rule, message))
+        return found
+
+    async def _settle(self, item: Claimed, broken: list[tuple[str, str]]) -> str:
+        now = self.clock()
+        windows = {r for r, _ in broken if r in _window_rules()}
+        if broken and len(windows) == len(broken):
+            # Only the hour is wrong: wait for the window to open.
+            opening = next_opening(_pack(item.jurisdiction), item.channel, item.timezone, now)
+            if opening is not None:
+                self.checkpoint("checked", item.plan_id)
+                return self._postpone(item, opening, f"{windows.pop()}: window closed", now)
+        if broken:
+            error = "; ".join(f"{rule}: {message}" for rule, message in broken)
+            self.checkpoint("checked", item.plan_id)
+            return self._finish(item, repo.BLOCKED, now, error=error)
+        self.checkpoint("checked", item.plan_id)
+        try:
+            message, locale, digest = self._render(item)
+        except RecoverlyError as exc:
+            return self._finish(item, repo.FAILED, now, outcome="failed", error=exc.message)
+        self.checkpoint("rendered", item.plan_id)
+        adapter = self.adapters.get(item.channel)
+        if adapter is None:
+            error = f"no provider is configured for {item.channel}"
+            return self._finish(item, repo.FAILED, now, outcome="failed", error=error)
+        result = await adapter.send(message)
+        self.checkpoint("sent", item.plan_id)
+        now = self.clock()
+        if result.status is SendStatus.ACCEPTED:
+            cost = self.policy.costs.get(item.channel)
+            status = self._finish(
+                item,
+                repo.SENT,
+                now,
+                outcome="sent",
+                provider_id=result.provider_id,
+                locale=locale,
+                content_sha256=digest,
+                cost=None if cost is None else (cost, self.policy.cost_currency),
+            )
+        elif result.status is SendStatus.FAILED:
+            status = self._finish(item, repo.FAILED, now, outcome="failed", error=result.error)
+        elif item.attempts >= self.policy.max_attempts:
+            error = f"gave up after {item.attempts} attempts: {result.error}"
+            status = self._finish(item, repo.DEAD, now, outcome="failed", error=error)
+        else:
+            retry = now + self.policy.backoff(item.attempts)
+            status = self._postpone(item, retry, result.error or "transient failure", now)
+        self.checkpoint("recorded", item.plan_id)
+        return status
+
+    def _render(self, item: Claimed) -> tuple[OutgoingMessage, str, str]:
+        kind = REACH.get(item.channel)
+        with self.engine.connect() as conn:
+            to = None if kind is None else repo.address(conn, item.tenant_id, item.debtor_id, kind)
+            name, since, account_id = repo.facts(
+                conn, item.tenant_id, item.debtor_id, item.account_id
+            )
+        if to is None:
+            raise Unreachable(f"no usable {kind or item.channel} for debtor {item.debtor_id}")
+        today = self.clock().date()
+        context = MessageContext(
+            debtor_name=name,
+            creditor_name=self.policy.creditor_name or item.tenant,
+            amount_due_minor=item.balance_minor,
+            currency=item.currency,
+            due_date=since or today,
+            past_due_days=max((today - since).days, 0) if since else 0,
+            reference=item.case_id,
+            portal_url=f"{self.policy.portal_url.rstrip('/')}/{item.case_id}",
+            account_masked="•••• " + account_id[-4:],
+        )
+        rendered = self.catalog.render(
+            item.template, item.channel, item.language or "en", context, fallback="en"
+        )
+        message = OutgoingMessage(
+            idempotency_key=f"{item.tenant_id}-{item.plan_id}",
+            to=to,
+            body=rendered.body,
+            subject=rendered.subject,
+            locale=rendered.locale,
+        )
+        return message, rendered.locale, rendered.sha256
+
+    def _finish(
+        self,
+        item: Claimed,
+        status: str,
+        now: datetime,
+        *,
+        outcome: str | None = None,
+        error: str | None = None,
+        provider_id: str | None = None,
+        locale: str | None = None,
+        content_sha256: str | None = None,
+        cost: tuple[Decimal, str] | None = None,
+    ) -> str:
+        with self.engine.begin() as conn:
+            held = repo.finish(
+                conn,
+                item,
+                self.worker,
+                status=status,
+                now=now,
+                outcome=outcome,
+                error=error,
+                provider_id=provider_id,
+                locale=locale,
+                content_sha256=content_sha256,
+                cost=cost,
+            )
+        return status if held else "lost_lease"
+
+    def _postpone(self, item: Claimed, until: datetime, error: str, now: datetime) -> str:
+        with self.engine.begin() as conn:
+            held = repo.postpone(conn, item, self.worker, until=until, error=error, now=now)
+        return "postponed" if held else "lost_lease"
+
+
+def _pack(jurisdiction: str) -> str:
+    country, _, region = jurisdiction.partition("-")
+    return pack_key(country, region or None)
+
+
+def _window_rules() -> frozenset[str]:
+    return frozenset(compliance.window_table()["rule"].to_list())

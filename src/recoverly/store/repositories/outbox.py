@@ -1,0 +1,251 @@
+"""The outbox's state machine in SQL: claim due rows, then record what became of each.
+
+States: ``pending`` (due from ``not_before``) → ``sending`` (claimed, with a lease) →
+``sent`` | ``failed`` | ``blocked`` | ``dead``, or back to ``pending`` with a later
+``not_before`` (a transient failure, or a contact window that is closed right now).
+A ``sending`` row whose lease ran out belongs to a dispatcher that died: it is claimed
+again and re-sent under the same idempotency key, which the provider de-duplicates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import Connection, and_, func, or_, select, tuple_, update
+
+from recoverly.store.tables import (
+    accounts,
+    contact_attempts,
+    contact_points,
+    debtors,
+    outbox,
+    plan_items,
+    tenants,
+)
+
+PENDING, SENDING, SENT, FAILED, BLOCKED, DEAD = (
+    "pending",
+    "sending",
+    "sent",
+    "failed",
+    "blocked",
+    "dead",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """A claimed outbox row with what rendering and the send-time check need."""
+
+    tenant_id: int
+    tenant: str
+    plan_id: str
+    channel: str
+    template: str
+    attempts: int
+    case_id: str
+    debtor_id: str
+    account_id: str
+    language: str | None
+    jurisdiction: str
+    timezone: str
+    currency: str
+    balance_minor: int
+
+
+def claim(
+    conn: Connection, worker: str, now: datetime, lease: timedelta, limit: int
+) -> list[Claimed]:
+    """Take up to ``limit`` due rows for ``worker``: pending ones whose time has come, and
+    sending ones whose lease expired. Concurrent dispatchers never take the same row:
+    PostgreSQL skips rows another transaction holds, SQLite runs one writer at a time."""
+    o = outbox.c
+    due = or_(
+        and_(o.status == PENDING, o.not_before <= now),
+        and_(o.status == SENDING, o.claimed_until < now),
+    )
+    pick = (
+        select(o.tenant_id, o.plan_id)
+        .where(due)
+        .order_by(o.not_before, o.tenant_id, o.plan_id)
+        .limit(limit)
+    )
+    if conn.dialect.name == "postgresql":
+        pick = pick.with_for_update(skip_locked=True)
+    # One statement that writes first: on SQLite it takes the write lock at once (a read
+    # followed by a write would deadlock two dispatchers), on PostgreSQL it locks the
+    # picked rows and skips those another dispatcher holds.
+    taken = conn.execute(
+        update(outbox)
+        .where(tuple_(o.tenant_id, o.plan_id).in_(pick))
+        .values(
+            status=SENDING,
+            claimed_by=worker,
+            claimed_until=now + lease,
+            attempts=o.attempts + 1,
+            updated_at=now,
+        )
+        .returning(o.tenant_id, o.plan_id)
+    )
+    keys = [tuple(r) for r in taken]
+    if not keys:
+        return []
+    p = plan_items.c
+    rows = conn.execute(
+        select(
+            o.tenant_id,
+            tenants.c.name.label("tenant"),
+            o.plan_id,
+            o.channel,
+            o.template,
+            o.attempts,
+            p.case_id,
+            p.debtor_id,
+            p.account_id,
+            p.language,
+            p.jurisdiction,
+            p.debtor_timezone.label("timezone"),
+            p.currency,
+            p.balance_minor,
+        )
+        .select_from(
+            outbox.join(plan_items, and_(p.tenant_id == o.tenant_id, p.plan_id == o.plan_id)).join(
+                tenants, tenants.c.id == o.tenant_id
+            )
+        )
+        .where(
+            or_(*[and_(o.tenant_id == t, o.plan_id == pid) for t, pid in keys]),
+            o.claimed_by == worker,
+        )
+        .order_by(o.not_before, o.tenant_id, o.plan_id)
+    )
+    return [Claimed(**row._asdict()) for row in rows]
+
+
+def address(conn: Connection, tenant_id: int, debtor_id: str, kind: str) -> str | None:
+    """The debtor's usable contact point of ``kind``: verified first, then the newest."""
+    c = contact_points.c
+    return conn.execute(
+        select(c.value)
+        .where(
+            c.tenant_id == tenant_id,
+            c.debtor_id == debtor_id,
+            c.kind == kind,
+            c.consent != "withdrawn",
+            c.verification != "invalid",
+        )
+        .order_by((c.verification == "verified").desc(), c.updated_at.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def facts(
+    conn: Connection, tenant_id: int, debtor_id: str, account_id: str
+) -> tuple[str, date | None, str]:
+    """The debtor's name, the account's past-due-since date (else due date), and its id."""
+    name = conn.execute(
+        select(debtors.c.name).where(
+            debtors.c.tenant_id == tenant_id, debtors.c.debtor_id == debtor_id
+        )
+    ).scalar_one()
+    a = accounts.c
+    row = conn.execute(
+        select(a.past_due_since, a.due_date).where(
+            a.tenant_id == tenant_id, a.account_id == account_id
+        )
+    ).one()
+    return name, row.past_due_since or row.due_date, account_id
+
+
+def finish(
+    conn: Connection,
+    item: Claimed,
+    worker: str,
+    *,
+    status: str,
+    now: datetime,
+    outcome: str | None = None,
+    provider_id: str | None = None,
+    error: str | None = None,
+    locale: str | None = None,
+    content_sha256: str | None = None,
+    cost: tuple[Decimal, str] | None = None,
+) -> bool:
+    """Record a terminal state (and the contact it was), if this worker still holds the
+    row; returns False when the lease was lost to another dispatcher."""
+    o = outbox.c
+    done = conn.execute(
+        update(outbox)
+        .where(
+            o.tenant_id == item.tenant_id,
+            o.plan_id == item.plan_id,
+            o.status == SENDING,
+            o.claimed_by == worker,
+        )
+        .values(
+            status=status,
+            provider_id=provider_id,
+            last_error=error,
+            locale=locale,
+            content_sha256=content_sha256,
+            cost_minor=cost[0] if cost else None,
+            cost_currency=cost[1] if cost else None,
+            sent_at=now if status == SENT else None,
+            claimed_until=None,
+            updated_at=now,
+        )
+    )
+    if done.rowcount != 1:
+        return False
+    if outcome is not None:
+        conn.execute(
+            contact_attempts.insert().values(
+                tenant_id=item.tenant_id,
+                contact_id=item.plan_id,
+                debtor_id=item.debtor_id,
+                account_id=item.account_id,
+                plan_id=item.plan_id,
+                channel=item.channel,
+                direction="outbound",
+                at=now,
+                outcome=outcome,
+                created_at=now,
+            )
+        )
+    return True
+
+
+def postpone(
+    conn: Connection, item: Claimed, worker: str, *, until: datetime, error: str, now: datetime
+) -> bool:
+    """Back to pending until ``until`` (a retry after a transient failure, or the next
+    opening of the contact window)."""
+    o = outbox.c
+    done = conn.execute(
+        update(outbox)
+        .where(
+            o.tenant_id == item.tenant_id,
+            o.plan_id == item.plan_id,
+            o.status == SENDING,
+            o.claimed_by == worker,
+        )
+        .values(
+            status=PENDING,
+            not_before=until,
+            last_error=error,
+            claimed_by=None,
+            claimed_until=None,
+            updated_at=now,
+        )
+    )
+    return done.rowcount == 1
+
+
+def counts(conn: Connection, tenant_id: int | None = None) -> dict[str, int]:
+    o = outbox.c
+    query = select(o.status, func.count()).group_by(o.status)
+    if tenant_id is not None:
+        query = query.where(o.tenant_id == tenant_id)
+    return {status: n for status, n in conn.execute(query)}

@@ -1,0 +1,305 @@
+"""The dispatcher against real local providers: every planned message reaches the
+provider once, whatever step a dispatcher dies at, and the send-time check holds."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import Engine, insert, select
+
+from recoverly.channels.adapters.base import ChannelAdapter
+from recoverly.channels.adapters.smtp import SmtpAdapter, SmtpSettings
+from recoverly.channels.adapters.twilio import TwilioAdapter, TwilioSettings
+from recoverly.channels.dispatcher import STEPS, Dispatcher, DispatchPolicy
+from recoverly.channels.sandbox.sms_provider import SandboxSmsProvider
+from recoverly.channels.sandbox.smtp_server import SandboxSmtpServer
+from recoverly.channels.templates import load_catalog
+from recoverly.ingest import service as ingest
+from recoverly.simulate.portfolio import PortfolioSpec, write_portfolio
+from recoverly.store.repositories import tenancy
+from recoverly.store.tables import contact_attempts, holds, outbox, plan_items
+from recoverly.strategy import service as strategies
+from recoverly.strategy.run import StrategyChoice, run_day
+
+AS_OF = date(2026, 3, 9)
+START = datetime(2026, 3, 9, 0, 0, tzinfo=UTC)
+STRATEGY = """
+name: messages
+version: 1
+salt: s
+branches: [{name: champion, weight: 50}, {name: challenger, weight: 50}]
+segments:
+  - name: everyone
+    paths:
+      champion: [{sms: {template: gentle_reminder}}]
+      challenger: [{email: {template: payment_options}}]
+"""
+CATALOG = load_catalog()
+
+
+class Crash(Exception):
+    """A dispatcher dying at a step (the process would be gone; its transaction too)."""
+
+
+class Clock:
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def __call__(self) -> datetime:
+        return self.at
+
+
+def _setup(engine: Engine, tmp_path: Path, accounts: int = 160) -> int:
+    path = tmp_path / "p.csv"
+    write_portfolio(PortfolioSpec(accounts=accounts, seed=3), path)
+    with engine.begin() as conn:
+        tenant_id = tenancy.ensure_tenant(conn, "acme", datetime.now(UTC))
+        strategies.publish(conn, tenant_id, STRATEGY, "test", datetime.now(UTC))
+    ingest.import_portfolio(engine, tenant_id, path, AS_OF)
+    run_day(engine, tenant_id, AS_OF, choice=StrategyChoice("messages"))
+    return tenant_id
+
+
+def _adapters(smtp: SandboxSmtpServer, sms: SandboxSmsProvider) -> dict[str, ChannelAdapter]:
+    return {
+        "email": SmtpAdapter(
+            SmtpSettings(host=smtp.host, port=smtp.port, from_address="c@x.example", starttls=False)
+        ),
+        "sms": TwilioAdapter(
+            TwilioSettings(
+                account_sid=sms.account_sid,
+                auth_token=sms.auth_token,
+                from_number="+15005550006",
+                base_url=sms.base_url,
+            )
+        ),
+    }
+
+
+def _rows(engine: Engine, tenant_id: int) -> list[tuple[str, str, str]]:
+    with engine.connect() as conn:
+        return [
+            (r.plan_id, r.channel, r.status)
+            for r in conn.execute(select(outbox).where(outbox.c.tenant_id == tenant_id))
+        ]
+
+
+def _drive(
+    engine: Engine,
+    adapters: dict[str, ChannelAdapter],
+    clock: Clock,
+    *,
+    crashes: int = 0,
+    seed: int = 0,
+) -> Counter[str]:
+    """Dispatch through the day in 20-minute steps; with ``crashes``, kill the dispatcher
+    that many times at random steps, restarting a new one after its lease ran out."""
+    rng = random.Random(seed)
+    injected: Counter[str] = Counter()
+    policy = DispatchPolicy(max_attempts=10_000, lease=timedelta(minutes=5))
+
+    def checkpoint(step: str, _plan_id: str) -> None:
+        if sum(injected.values()) < crashes and rng.random() < 0.15:
+            injected[step] += 1
+            raise Crash(step)
+
+    async def go() -> None:
+        workers = 0
+        while clock.at < START + timedelta(days=1, hours=12):
+            workers += 1
+            dispatcher = Dispatcher(
+                engine,
+                adapters,
+                CATALOG,
+                policy=policy,
+                worker=f"w{workers}",
+                clock=clock,
+                checkpoint=checkpoint,
+            )
+            try:
+                await dispatcher.drain(batch=7)
+            except Crash:
+                clock.at += policy.lease + timedelta(seconds=1)
+                continue
+            clock.at += timedelta(minutes=20)
+        for adapter in adapters.values():
+            await adapter.aclose()
+
+    asyncio.run(go())
+    return injected
+
+
+def test_every_message_is_sent_once_inside_its_window(
+    engine: Engine,
+    tmp_path: Path,
+    smtp_server: SandboxSmtpServer,
+    sms_provider: SandboxSmsProvider,
+) -> None:
+    tenant_id = _setup(engine, tmp_path)
+    clock = Clock(START)
+    _drive(engine, _adapters(smtp_server, sms_provider), clock)
+    rows = _rows(engine, tenant_id)
+    statuses = Counter(status for _, _, status in rows)
+    assert statuses["sent"] > 0
+    assert set(statuses) <= {"sent", "failed"}
+    sent = {(p, ch) for p, ch, s in rows if s == "sent"}
+    assert len(sms_provider.messages()) == sum(1 for _, ch in sent if ch == "sms")
+    assert len(smtp_server.deliveries()) == sum(1 for _, ch in sent if ch == "email")
+    with engine.connect() as conn:
+        attempts = conn.execute(
+            select(
+                contact_attempts.c.plan_id,
+                contact_attempts.c.at,
+                plan_items.c.debtor_timezone,
+                plan_items.c.jurisdiction,
+            ).join(
+                plan_items,
+                (plan_items.c.tenant_id == contact_attempts.c.tenant_id)
+                & (plan_items.c.plan_id == contact_attempts.c.plan_id),
+            )
+        ).all()
+    assert len(attempts) == len(rows)  # one contact recorded per settled message
+    for _plan_id, at, zone, jurisdiction in attempts:
+        hour = at.astimezone(ZoneInfo(zone)).hour
+        start, end = {"US": (8, 21), "CN": (8, 22)}.get(jurisdiction[:2], (9, 20))
+        assert start <= hour < end, (at, zone)
+    # E-mails carry the outbox row's key as their Message-ID, SMS as the idempotency token.
+    keys = {f"{tenant_id}-{p}" for p, ch in sent if ch == "sms"}
+    assert {m.idempotency_token for m in sms_provider.messages()} == keys
+
+
+def test_two_hundred_crashes_lose_nothing_and_duplicate_nothing(
+    engine: Engine,
+    tmp_path: Path,
+    smtp_server: SandboxSmtpServer,
+    sms_provider: SandboxSmsProvider,
+) -> None:
+    tenant_id = _setup(engine, tmp_path)
+    clock = Clock(START)
+    injected = _drive(engine, _adapters(smtp_server, sms_provider), clock, crashes=200, seed=1)
+    assert sum(injected.values()) == 200
+    assert set(injected) == set(STEPS)  # every step was hit
+    rows = _rows(engine, tenant_id)
+    assert {s for _, _, s in rows} <= {"sent", "failed"}  # nothing left behind
+    sent = {p: ch for p, ch, s in rows if s == "sent"}
+    # SMS: the provider holds each message once.
+    tokens = Counter(m.idempotency_token for m in sms_provider.messages())
+    assert set(tokens) == {f"{tenant_id}-{p}" for p, ch in sent.items() if ch == "sms"}
+    assert max(tokens.values()) == 1
+    # E-mail: a crash between the relay's acceptance and our record re-sends the same
+    # Message-ID, which the receiving side de-duplicates; no message is missing.
+    ids = Counter(m.message["Message-ID"] for m in smtp_server.deliveries())
+    expected = {p for p, ch in sent.items() if ch == "email"}
+    assert {i.strip("<>").split("@")[0].split("-", 1)[1] for i in ids} == expected
+    assert sum(ids.values()) - len(ids) <= injected["sent"]
+    with engine.connect() as conn:
+        recorded = (
+            conn.execute(
+                select(contact_attempts.c.plan_id).where(contact_attempts.c.tenant_id == tenant_id)
+            )
+            .scalars()
+            .all()
+        )
+    assert sorted(recorded) == sorted(p for p, _, _ in rows)
+
+
+def test_a_dispute_after_planning_stops_the_message_at_send_time(
+    engine: Engine,
+    tmp_path: Path,
+    smtp_server: SandboxSmtpServer,
+    sms_provider: SandboxSmsProvider,
+) -> None:
+    tenant_id = _setup(engine, tmp_path, accounts=40)
+    with engine.begin() as conn:
+        cases = (
+            conn.execute(select(plan_items.c.case_id).where(plan_items.c.tenant_id == tenant_id))
+            .scalars()
+            .all()
+        )
+        for case_id in cases:
+            conn.execute(
+                insert(holds).values(
+                    tenant_id=tenant_id,
+                    case_id=case_id,
+                    kind="dispute",
+                    starts_at=START,
+                    reason="debtor disputes the debt",
+                    created_at=START,
+                )
+            )
+    _drive(engine, _adapters(smtp_server, sms_provider), Clock(START))
+    assert {s for _, _, s in _rows(engine, tenant_id)} == {"blocked"}
+    assert sms_provider.messages() == []
+    assert smtp_server.deliveries() == []
+    with engine.connect() as conn:
+        errors = conn.execute(select(outbox.c.last_error)).scalars().all()
+    assert all(e.startswith("hold.dispute") for e in errors)
+
+
+@pytest.mark.parametrize("failures", [2])
+def test_transient_provider_failures_are_retried_with_back_off(
+    engine: Engine,
+    tmp_path: Path,
+    smtp_server: SandboxSmtpServer,
+    sms_provider: SandboxSmsProvider,
+    failures: int,
+) -> None:
+    tenant_id = _setup(engine, tmp_path, accounts=40)
+    sms_provider.fail_next(failures, status=503)
+    smtp_server.fail_next(failures)
+    _drive(engine, _adapters(smtp_server, sms_provider), Clock(START))
+    rows = _rows(engine, tenant_id)
+    assert {s for _, _, s in rows} <= {"sent", "failed"}
+    sent = [p for p, _, s in rows if s == "sent"]
+    assert len(sms_provider.messages()) + len(smtp_server.deliveries()) == len(sent)
+    with engine.connect() as conn:
+        retried = (
+            conn.execute(select(outbox.c.attempts).where(outbox.c.attempts > 1)).scalars().all()
+        )
+    assert len(retried) >= 2
+
+
+def test_dispatchers_running_at_once_never_share_a_message(
+    engine: Engine,
+    tmp_path: Path,
+    smtp_server: SandboxSmtpServer,
+    sms_provider: SandboxSmsProvider,
+) -> None:
+    import threading
+
+    tenant_id = _setup(engine, tmp_path)
+    noon = Clock(datetime(2026, 3, 9, 16, 0, tzinfo=UTC))  # most windows open somewhere
+    reports = []
+
+    def work(name: str) -> None:
+        async def go() -> None:
+            adapters = _adapters(smtp_server, sms_provider)
+            dispatcher = Dispatcher(engine, adapters, CATALOG, worker=name, clock=noon)
+            reports.append(await dispatcher.drain(batch=3))
+            for adapter in adapters.values():
+                await adapter.aclose()
+
+        asyncio.run(go())
+
+    threads = [threading.Thread(target=work, args=(f"t{i}",)) for i in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    outcomes: Counter[str] = Counter()
+    for report in reports:
+        outcomes.update(report.outcomes)
+    rows = _rows(engine, tenant_id)
+    assert outcomes["sent"] == sum(1 for _, _, s in rows if s == "sent") > 0
+    assert outcomes["lost_lease"] == 0  # no row was held by two dispatchers
+    assert len(sms_provider.messages()) + len(smtp_server.deliveries()) == outcomes["sent"]
+    assert len(smtp_server.deliveries()) == len(
+        {m.message["Message-ID"] for m in smtp_server.deliveries()}
+    )
+    assert sum(r.claimed > 0 for r in reports) >= 2  # the work was shared
