@@ -60,6 +60,14 @@ class Settings(BaseSettings):
     dispatch_max_attempts: int = Field(default=5, ge=1)
     dispatch_lease_seconds: int = Field(default=120, ge=1)
 
+    # Arrangements: how payments are applied and when a promise counts as kept.
+    allocation_order: tuple[str, ...] = Field(
+        default=("fees", "interest", "principal"),
+        description="The order payments pay off a balance's parts (JSON list).",
+    )
+    promise_grace_days: int = Field(default=1, ge=0)
+    promise_tolerance_percent: Decimal = Field(default=Decimal(0), ge=0, le=100)
+
     def today(self) -> date:
         """The business date: pinned by ``business_date`` or else the UTC calendar date."""
         return self.business_date or datetime.now(UTC).date()

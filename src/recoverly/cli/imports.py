@@ -142,6 +142,23 @@ def payments(
     _import(service.import_payments, file, tenant, partial, quarantine)
 
 
+@app.command("promises")
+def promises(
+    file: FileArg,
+    tenant: TenantOption = DEFAULT_TENANT,
+    partial: PartialOption = False,
+    quarantine: QuarantineOption = None,
+) -> None:
+    """Import promises to pay: promise_id, account_id, amount, due_date, made_at [, currency].
+
+    Each promise is then kept or broken automatically as payments arrive and its date
+    passes (checked by every daily run).
+    """
+    from recoverly.ingest import service
+
+    _import(service.import_promises, file, tenant, partial, quarantine)
+
+
 @app.command("contacts")
 def contacts(
     file: FileArg,

@@ -41,6 +41,7 @@ class Outcome(StrEnum):
     PROMISE_TO_PAY = "promise_to_pay"
     REFUSED_TO_PAY = "refused_to_pay"
     DISPUTE = "dispute"
+    CEASE_REQUEST = "cease_request"
     CALLBACK_REQUESTED = "callback_requested"
 
     @property
@@ -55,6 +56,7 @@ _RIGHT_PARTY = frozenset(
         Outcome.PROMISE_TO_PAY,
         Outcome.REFUSED_TO_PAY,
         Outcome.DISPUTE,
+        Outcome.CEASE_REQUEST,
         Outcome.CALLBACK_REQUESTED,
     }
 )

@@ -1,4 +1,4 @@
-"""Validation of payments and contact-history batches against the tenant's accounts.
+"""Validation of payments, promises and contact-history batches against the tenant's accounts.
 
 Both kinds of record hang on accounts or debtors that must already exist in the tenant,
 so each batch is joined to the tenant's keys; an unknown id is reported, never created.
@@ -13,7 +13,7 @@ from recoverly.domain.money import currency_codes, minor_units
 from recoverly.ingest import checks as ck
 from recoverly.ingest.duplicates import DuplicateTracker
 from recoverly.ingest.formats import ROW
-from recoverly.ingest.spec import CONTACTS, PAYMENTS, FileSpec
+from recoverly.ingest.spec import CONTACTS, PAYMENTS, PROMISES, FileSpec
 
 
 def _complete(batch: pl.DataFrame, spec: FileSpec) -> pl.DataFrame:
@@ -26,15 +26,12 @@ def _unknown(column: str, what: str) -> pl.Expr:
     return ck.quoted(ck.text(column), f"{column}: no {what} ", " in this tenant")
 
 
-def validate_payments(
-    batch: pl.DataFrame, known: pl.DataFrame, duplicates: DuplicateTracker
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Errors and the ``payments`` rows of one batch.
-
-    Args:
-        known: ``account_id, currency`` of the tenant's accounts.
-    """
-    df = _complete(batch, PAYMENTS).with_columns(ck.text("account_id").alias("_account"))
+def _on_account(
+    batch: pl.DataFrame, spec: FileSpec, known: pl.DataFrame, what: str
+) -> tuple[pl.DataFrame, pl.Expr, dict[str, list[ck.Rule]]]:
+    """A batch of money records on accounts: the batch joined to its accounts, the amount
+    in minor units, and the rules for ``account_id``, ``amount`` and ``currency``."""
+    df = _complete(batch, spec).with_columns(ck.text("account_id").alias("_account"))
     df = df.join(
         known.select(pl.col("account_id").alias("_account"), pl.col("currency").alias("_acc_ccy")),
         on="_account",
@@ -46,7 +43,6 @@ def validate_payments(
     currency = ck.text("currency").str.to_uppercase()
     amount = ck.to_minor("amount", decimals)
     rules: dict[str, list[ck.Rule]] = {
-        "payment_id": [ck.required("payment_id"), *ck.identifier("payment_id")],
         "account_id": [
             ck.required("account_id"),
             (pl.col("_acc_ccy").is_null(), _unknown("account_id", "account")),
@@ -54,9 +50,8 @@ def validate_payments(
         "amount": [
             ck.required("amount"),
             *ck.amount("amount", decimals),
-            (amount == 0, "amount: a payment must be greater than zero"),
+            (amount == 0, f"amount: a {what} must be greater than zero"),
         ],
-        "paid_at": [ck.required("paid_at"), *ck.instant("paid_at")],
         "currency": [
             ck.member("currency", sorted(currency_codes()), "an ISO 4217 currency code", currency),
             (
@@ -73,6 +68,23 @@ def validate_payments(
                 ),
             ),
         ],
+    }
+    return df, amount, rules
+
+
+def validate_payments(
+    batch: pl.DataFrame, known: pl.DataFrame, duplicates: DuplicateTracker
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Errors and the ``payments`` rows of one batch.
+
+    Args:
+        known: ``account_id, currency`` of the tenant's accounts.
+    """
+    df, amount, money_rules = _on_account(batch, PAYMENTS, known, "payment")
+    rules: dict[str, list[ck.Rule]] = {
+        "payment_id": [ck.required("payment_id"), *ck.identifier("payment_id")],
+        **money_rules,
+        "paid_at": [ck.required("paid_at"), *ck.instant("paid_at")],
         "method": [
             ck.member(
                 "method",
@@ -95,6 +107,39 @@ def validate_payments(
             "method"
         ),
         ck.text("reference").alias("reference"),
+    )
+    return errors, rows
+
+
+def validate_promises(
+    batch: pl.DataFrame, known: pl.DataFrame, duplicates: DuplicateTracker
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Errors and the ``promises`` rows of one batch (``known`` as for payments)."""
+    df, amount, money_rules = _on_account(batch, PROMISES, known, "promise")
+    made = ck.parse_instant("made_at")
+    due = ck.parse_date("due_date")
+    rules: dict[str, list[ck.Rule]] = {
+        "promise_id": [ck.required("promise_id"), *ck.identifier("promise_id")],
+        **money_rules,
+        "due_date": [
+            ck.required("due_date"),
+            *ck.iso_date("due_date"),
+            (
+                made.is_not_null() & due.is_not_null() & (due < made.dt.date()),
+                pl.lit("due_date: a promise cannot fall due before it was made"),
+            ),
+        ],
+        "made_at": [ck.required("made_at"), *ck.instant("made_at")],
+    }
+    errors = ck.errors_frame(df, ROW, rules)
+    errors = pl.concat([errors, duplicates.findings(df["promise_id"], df[ROW], "promise_id")])
+    rows = ck.without_errors(df, errors).select(
+        ck.text("promise_id").alias("promise_id"),
+        pl.col("_account").alias("account_id"),
+        pl.col("_acc_ccy").alias("currency"),
+        amount.alias("amount_minor"),
+        due.alias("due_date"),
+        made.alias("made_at"),
     )
     return errors, rows
 

@@ -8,11 +8,13 @@ from pathlib import Path
 import polars as pl
 from sqlalchemy import Connection, Engine
 
+from recoverly.arrangements import service as arrangements
+from recoverly.config import get_settings
 from recoverly.ingest import events, portfolio
 from recoverly.ingest.duplicates import DuplicateTracker
 from recoverly.ingest.formats import SourceFile
 from recoverly.ingest.pipeline import ImportOptions, ImportReport, Progress, run_import
-from recoverly.ingest.spec import CONTACTS, PAYMENTS, PORTFOLIO, FileSpec
+from recoverly.ingest.spec import CONTACTS, PAYMENTS, PORTFOLIO, PROMISES, FileSpec
 from recoverly.store.bulk import upsert
 from recoverly.store.repositories import imports as repo
 from recoverly.store.tables import (
@@ -22,6 +24,7 @@ from recoverly.store.tables import (
     contact_points,
     debtors,
     payments,
+    promises,
 )
 
 _DEBTOR_OPTIONAL = {
@@ -118,13 +121,46 @@ class PaymentsHandler:
         return events.validate_payments(batch, self.known, self.duplicates)
 
     def write(self, conn: Connection, rows: pl.DataFrame, now: datetime) -> int:
-        return upsert(
+        # A payment is recorded once: its id is the provider's, and its allocation has
+        # already moved balances, so a re-import never changes or re-applies it.
+        written = upsert(
             conn,
             payments,
             rows,
             key=("tenant_id", "payment_id"),
-            update=["account_id", "currency", "amount_minor", "paid_at", "method", "reference"],
+            update=(),
             constants={"tenant_id": self.tenant_id, "created_at": now},
+        )
+        arrangements.apply_payments(
+            conn,
+            self.tenant_id,
+            rows["payment_id"].to_list(),
+            now,
+            get_settings().allocation_order,
+        )
+        return written
+
+
+class PromisesHandler:
+    spec: FileSpec = PROMISES
+
+    def __init__(self, tenant_id: int, known: pl.DataFrame) -> None:
+        self.tenant_id = tenant_id
+        self.known = known
+        self.duplicates = DuplicateTracker()
+
+    def validate(self, batch: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+        return events.validate_promises(batch, self.known, self.duplicates)
+
+    def write(self, conn: Connection, rows: pl.DataFrame, now: datetime) -> int:
+        # A promise's terms are fixed when it is made; its status is the system's to keep.
+        return upsert(
+            conn,
+            promises,
+            rows,
+            key=("tenant_id", "promise_id"),
+            update=(),
+            constants={"tenant_id": self.tenant_id, "status": "pending"},
         )
 
 
@@ -141,7 +177,7 @@ class ContactsHandler:
         return events.validate_contacts(batch, self.known, self.known_debtors, self.duplicates)
 
     def write(self, conn: Connection, rows: pl.DataFrame, now: datetime) -> int:
-        return upsert(
+        written = upsert(
             conn,
             contact_attempts,
             rows,
@@ -149,6 +185,12 @@ class ContactsHandler:
             update=["debtor_id", "account_id", "plan_id", "channel", "direction", "at", "outcome"],
             constants={"tenant_id": self.tenant_id, "created_at": now},
         )
+        # A dispute or a request to stop takes effect at once: the next plan and the
+        # dispatcher's send-time check both see the hold.
+        arrangements.holds_from_outcomes(
+            conn, self.tenant_id, rows.select("debtor_id", "outcome", "at"), now
+        )
+        return written
 
 
 def import_portfolio(
@@ -179,6 +221,21 @@ def import_payments(
 
     def handler(conn: Connection, _file: SourceFile) -> PaymentsHandler:
         return PaymentsHandler(tenant_id, repo.account_keys(conn, tenant_id))
+
+    return run_import(engine, tenant_id, path, handler, options, progress)
+
+
+def import_promises(
+    engine: Engine,
+    tenant_id: int,
+    path: Path,
+    options: ImportOptions | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import promises to pay; each must name an account the tenant already has."""
+
+    def handler(conn: Connection, _file: SourceFile) -> PromisesHandler:
+        return PromisesHandler(tenant_id, repo.account_keys(conn, tenant_id))
 
     return run_import(engine, tenant_id, path, handler, options, progress)
 

@@ -57,6 +57,12 @@ PAYMENTS = FileSpec(
     optional=("currency", "method", "reference"),
 )
 
+PROMISES = FileSpec(
+    kind="promises",
+    required=("promise_id", "account_id", "amount", "due_date", "made_at"),
+    optional=("currency",),
+)
+
 # A contacts file is either contact history or an exported plan with an added outcome
 # column: ``contact_id``/``at`` or ``plan_id``/``scheduled_at`` name the same things.
 CONTACTS = FileSpec(

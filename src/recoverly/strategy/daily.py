@@ -92,8 +92,10 @@ def decide(snapshot: Snapshot, strategy: Strategy, as_of: date) -> DayPlan:
     candidates = _candidates(state, steps, as_of)
     candidates = _schedule(candidates, strategy, as_of)
     blocks = _unreachable(candidates, snapshot.reach)
+    # Every broken rule is recorded, so a case that is both unreachable and on hold
+    # shows both reasons.
     screened = compliance.screen(
-        candidates.filter(~pl.col("cid").is_in(blocks["cid"])),
+        candidates,
         snapshot.accounts.select("case_id", "account_id"),
         snapshot.history,
         snapshot.holds,

@@ -20,7 +20,9 @@ from typing import Any
 import polars as pl
 from sqlalchemy import Engine
 
+from recoverly.arrangements import service as arrangements
 from recoverly.compliance.screen import history_since
+from recoverly.config import get_settings
 from recoverly.domain.errors import InvalidInput, NotFound
 from recoverly.store import snapshot as snap
 from recoverly.store.repositories import plans as repo
@@ -71,6 +73,17 @@ def run_day(
         else:
             strategy = _load(conn, tenant_id, record.strategy_name, record.strategy_version)
             resumed = True
+    with engine.begin() as conn:
+        # Promises whose date has passed are kept or broken before the day is decided,
+        # so a broken promise puts its case back on its path today.
+        settings = get_settings()
+        arrangements.settle_promises(
+            conn,
+            tenant_id,
+            as_of,
+            grace_days=settings.promise_grace_days,
+            tolerance_percent=settings.promise_tolerance_percent,
+        )
     day = decide(read_snapshot(engine, tenant_id, as_of), strategy, as_of)
     _write(engine, tenant_id, as_of, day, chunk_cases, progress)
     with engine.begin() as conn:

@@ -6,7 +6,12 @@ query cannot join one tenant's rows to another's.
 
 from recoverly.store.tables.accounts import accounts
 from recoverly.store.tables.cases import cases, holds
-from recoverly.store.tables.events import contact_attempts, payments, promises
+from recoverly.store.tables.events import (
+    contact_attempts,
+    payment_allocations,
+    payments,
+    promises,
+)
 from recoverly.store.tables.imports import import_runs
 from recoverly.store.tables.outbox import outbox
 from recoverly.store.tables.parties import contact_points, debtors
@@ -26,6 +31,7 @@ __all__ = [
     "holds",
     "import_runs",
     "outbox",
+    "payment_allocations",
     "payments",
     "plan_blocks",
     "plan_items",

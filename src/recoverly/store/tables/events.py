@@ -32,6 +32,25 @@ payments = Table(
 )
 Index("ix_payments_tenant_account", payments.c.tenant_id, payments.c.account_id)
 
+# How each payment was applied to its account's balance (fees, interest, principal) and
+# what exceeded it; written once, when the payment is first recorded.
+payment_allocations = Table(
+    "payment_allocations",
+    metadata,
+    Column("tenant_id", BigId, nullable=False),
+    Column("payment_id", String(64), nullable=False),
+    Column("account_id", String(64), nullable=False),
+    Column("fees_minor", Minor, nullable=False),
+    Column("interest_minor", Minor, nullable=False),
+    Column("principal_minor", Minor, nullable=False),
+    Column("excess_minor", Minor, nullable=False),
+    Column("allocated_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("tenant_id", "payment_id"),
+    ForeignKeyConstraint(
+        ["tenant_id", "payment_id"], ["payments.tenant_id", "payments.payment_id"]
+    ),
+)
+
 contact_attempts = Table(
     "contact_attempts",
     metadata,

@@ -33,6 +33,18 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_daily_runs_tenant_id_tenants')),
     sa.PrimaryKeyConstraint('tenant_id', 'as_of', name=op.f('pk_daily_runs'))
     )
+    op.create_table('payment_allocations',
+    sa.Column('tenant_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('payment_id', sa.String(length=64), nullable=False),
+    sa.Column('account_id', sa.String(length=64), nullable=False),
+    sa.Column('fees_minor', sa.BigInteger(), nullable=False),
+    sa.Column('interest_minor', sa.BigInteger(), nullable=False),
+    sa.Column('principal_minor', sa.BigInteger(), nullable=False),
+    sa.Column('excess_minor', sa.BigInteger(), nullable=False),
+    sa.Column('allocated_at', recoverly.store.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['tenant_id', 'payment_id'], ['payments.tenant_id', 'payments.payment_id'], name=op.f('fk_payment_allocations_tenant_id_payment_id_payments')),
+    sa.PrimaryKeyConstraint('tenant_id', 'payment_id', name=op.f('pk_payment_allocations'))
+    )
     op.create_table('case_paths',
     sa.Column('tenant_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('case_id', sa.String(length=80), nullable=False),
@@ -147,5 +159,6 @@ def downgrade() -> None:
     op.drop_table('plan_items')
     op.drop_table('plan_blocks')
     op.drop_table('case_paths')
+    op.drop_table('payment_allocations')
     op.drop_table('daily_runs')
     # ### end Alembic commands ###

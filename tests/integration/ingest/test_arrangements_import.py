@@ -1,0 +1,102 @@
+"""What payments, promises and outcomes do once imported: balances move, cases close,
+promises are judged, and a dispute stops collection at once."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Engine, select
+
+from recoverly.ingest.service import (
+    import_contacts,
+    import_payments,
+    import_portfolio,
+    import_promises,
+)
+from recoverly.store.tables import accounts, cases, holds, payment_allocations, promises
+from recoverly.strategy.run import run_day
+from tests.integration.ingest.test_portfolio_import import AS_OF, GOOD
+
+
+def test_payments_pay_off_balances_once_and_close_a_paid_case(
+    engine: Engine, tenant_id: int, write
+) -> None:
+    assert import_portfolio(engine, tenant_id, write("p.csv", GOOD), AS_OF).ok
+    # D2 owes 50.00 USD on A3; A1 (D1) owes 1000.50 CNY.
+    path = write(
+        "pay.csv",
+        "payment_id,account_id,amount,paid_at\n"
+        "P1,A3,20.00,2026-03-01T10:00:00Z\n"
+        "P2,A3,40.00,2026-03-02T10:00:00Z\n"
+        "P3,A1,100.50,2026-03-02T10:00:00Z\n",
+    )
+    assert import_payments(engine, tenant_id, path).ok
+    assert import_payments(engine, tenant_id, path).ok  # the same file again: no change
+    with engine.connect() as conn:
+        balances = {
+            r.account_id: (r.principal_minor, r.past_due_since, r.last_payment_minor)
+            for r in conn.execute(select(accounts))
+        }
+        allocated = {
+            r.payment_id: (r.principal_minor, r.excess_minor)
+            for r in conn.execute(select(payment_allocations))
+        }
+        closed = {
+            r.case_id: (r.stage, r.closed_at is not None) for r in conn.execute(select(cases))
+        }
+    assert balances["A3"] == (0, None, 4000)
+    assert balances["A1"][0] == 100050 - 10050
+    assert allocated == {"P1": (2000, 0), "P2": (3000, 1000), "P3": (10050, 0)}
+    assert closed["C-D2"] == ("closed", True)
+    assert closed["C-D1"][1] is False
+
+
+def test_a_dispute_in_an_outcome_file_opens_a_hold_that_stops_the_plan(
+    engine: Engine, tenant_id: int, write
+) -> None:
+    assert import_portfolio(engine, tenant_id, write("p.csv", GOOD), AS_OF).ok
+    path = write(
+        "contacts.csv",
+        "contact_id,debtor_id,account_id,channel,at,outcome\n"
+        "K1,D1,A1,call,2026-03-05T02:00:00Z,dispute\n"
+        "K2,D3,,call,2026-03-05T02:00:00Z,cease_request\n",
+    )
+    assert import_contacts(engine, tenant_id, path).ok
+    assert import_contacts(engine, tenant_id, path).ok  # no second hold
+    with engine.connect() as conn:
+        opened = sorted((r.case_id, r.kind) for r in conn.execute(select(holds)))
+    assert opened == [("C-D1", "dispute"), ("C-D3", "cease_communication")]
+    summary = run_day(engine, tenant_id, AS_OF)
+    assert summary["blocked"].get("hold.dispute", 0) == 1
+    assert summary["blocked"].get("hold.cease_communication", 0) == 1
+
+
+def test_promises_are_judged_by_the_daily_run(engine: Engine, tenant_id: int, write) -> None:
+    assert import_portfolio(engine, tenant_id, write("p.csv", GOOD), AS_OF).ok
+    promised = write(
+        "promises.csv",
+        "promise_id,account_id,amount,due_date,made_at\n"
+        "PR1,A1,100.00,2026-03-04,2026-03-01T08:00:00Z\n"
+        "PR2,A4,500,2026-03-04,2026-03-01T08:00:00Z\n",
+    )
+    assert import_promises(engine, tenant_id, promised).ok
+    paid = write(
+        "pay.csv", "payment_id,account_id,amount,paid_at\nP1,A1,100,2026-03-03T08:00:00Z\n"
+    )
+    assert import_payments(engine, tenant_id, paid).ok
+    run_day(engine, tenant_id, date(2026, 3, 9))
+    with engine.connect() as conn:
+        status = dict(conn.execute(select(promises.c.promise_id, promises.c.status)).all())
+    assert status == {"PR1": "kept", "PR2": "broken"}
+
+
+def test_a_promise_due_before_it_was_made_is_refused(engine: Engine, tenant_id: int, write) -> None:
+    assert import_portfolio(engine, tenant_id, write("p.csv", GOOD), AS_OF).ok
+    bad = write(
+        "promises.csv",
+        "promise_id,account_id,amount,due_date,made_at\nPR1,A1,10,2026-02-01,2026-03-01T08:00:00Z\n",
+    )
+    report = import_promises(engine, tenant_id, bad)
+    assert [(f.line, f.message) for f in report.findings] == [
+        (2, "due_date: a promise cannot fall due before it was made")
+    ]
