@@ -12,6 +12,7 @@ from recoverly.cli import (
     dispatch,
     imports,
     plan,
+    report,
     serve,
     simulate,
     status,
@@ -42,6 +43,7 @@ app.add_typer(strategy.app, name="strategy")
 app.command("run")(daily.run)
 app.add_typer(plan.app, name="plan")
 app.command("dispatch")(dispatch.dispatch)
+app.add_typer(report.app, name="report")
 app.command("serve")(serve.serve)
 app.add_typer(access.tenant_app, name="tenant")
 app.add_typer(access.user_app, name="user")

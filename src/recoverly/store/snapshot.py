@@ -192,6 +192,9 @@ def paths(engine: Engine, tenant_id: int) -> pl.DataFrame:
             c.started_on,
             c.status,
             c.updated_on,
+            c.bucket,
+            c.prev_bucket,
+            c.bucket_since,
         ).where(c.tenant_id == tenant_id),
     )
 

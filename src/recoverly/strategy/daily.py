@@ -30,7 +30,7 @@ from recoverly.domain.money import minor_units
 from recoverly.strategy.model import MESSAGES, StepKind, Strategy
 from recoverly.strategy.segmentation import assign
 
-ACTIVE, PAUSED, DONE = "active", "paused", "done"
+ACTIVE, PAUSED, DONE, CLOSED = "active", "paused", "done", "closed"
 PAUSE_DAYS = 7
 
 # Which kind of contact point each channel needs.
@@ -71,12 +71,13 @@ class DayPlan:
     paths: pl.DataFrame  # the path rows that changed, to upsert
     stages: pl.DataFrame  # case_id, stage: cases whose stage moves
     cases: int
+    portfolio: dict[str, dict[str, dict[str, int]]]  # by branch: buckets, balances
 
 
 def decide(snapshot: Snapshot, strategy: Strategy, as_of: date) -> DayPlan:
     done_today = snapshot.paths.filter(pl.col("updated_on") == as_of)["case_id"]
-    cases = features(snapshot, strategy, as_of).filter(~pl.col("case_id").is_in(done_today))
-    cases = assign(cases, strategy)
+    every = assign(features(snapshot, strategy, as_of), strategy)
+    cases = every.filter(~pl.col("case_id").is_in(done_today))
     steps = step_table(strategy)
     cases = cases.with_columns(
         pl.when(
@@ -128,8 +129,12 @@ def decide(snapshot: Snapshot, strategy: Strategy, as_of: date) -> DayPlan:
             "started_on",
             "status",
             pl.lit(as_of).alias("updated_on"),
+            "bucket",
+            "prev_bucket",
+            "bucket_since",
         )
     )
+    paths = pl.concat([paths, _closed(snapshot, every, as_of)], how="vertical_relaxed")
     block_rows = blocks.join(candidates, on="cid").select(
         "case_id",
         "channel",
@@ -149,7 +154,54 @@ def decide(snapshot: Snapshot, strategy: Strategy, as_of: date) -> DayPlan:
         .filter(pl.col("to").is_not_null() & (pl.col("to") != pl.col("stage")))
         .select("case_id", pl.col("to").alias("stage"))
     )
-    return DayPlan(plan, block_rows.unique(["case_id", "rule"]), paths, stages, cases.height)
+    return DayPlan(
+        plan,
+        block_rows.unique(["case_id", "rule"]),
+        paths,
+        stages,
+        cases.height,
+        _portfolio(every),
+    )
+
+
+def _closed(snapshot: Snapshot, open_cases: pl.DataFrame, as_of: date) -> pl.DataFrame:
+    """Path rows of cases that closed since their last run: their last bucket flows to
+    ``closed`` (paid off, or closed by the creditor)."""
+    gone = snapshot.paths.filter(pl.col("status") != CLOSED).join(
+        open_cases.select("case_id"), on="case_id", how="anti"
+    )
+    return gone.select(
+        "case_id",
+        "strategy_name",
+        "strategy_version",
+        "segment",
+        "branch",
+        "step",
+        "due_on",
+        "started_on",
+        pl.lit(CLOSED).alias("status"),
+        pl.lit(as_of).alias("updated_on"),
+        pl.lit(CLOSED).alias("bucket"),
+        pl.col("bucket").alias("prev_bucket"),
+        pl.lit(as_of).alias("bucket_since"),
+    )
+
+
+def _portfolio(cases: pl.DataFrame) -> dict[str, dict[str, dict[str, int]]]:
+    """Open cases by bucket and balances by currency, per branch: the day's opening
+    position that roll, cure and liquidation rates are measured against."""
+    out: dict[str, dict[str, dict[str, int]]] = {}
+    for (branch,), group in cases.partition_by("branch", as_dict=True).items():
+        out[str(branch)] = {
+            "cases_by_bucket": dict(group.group_by("bucket").len().sort("bucket").iter_rows()),
+            "balance_minor": dict(
+                group.group_by("currency")
+                .agg(pl.col("balance_minor").sum())
+                .sort("currency")
+                .iter_rows()
+            ),
+        }
+    return out
 
 
 def features(snapshot: Snapshot, strategy: Strategy, as_of: date) -> pl.DataFrame:
@@ -321,12 +373,20 @@ def _position(
     ).fill_null(False)
     frame = frame.with_columns(same.alias("same"))
     restart = ~pl.col("same") | ((pl.col("old_status") == PAUSED) & (pl.col("old_due_on") <= today))
+    rolled = (pl.col("old_bucket") != pl.col("bucket")).fill_null(True)
+    frame = frame.with_columns(
+        pl.when(rolled)
+        .then(pl.col("old_bucket"))
+        .otherwise("old_prev_bucket")
+        .alias("prev_bucket"),
+        pl.when(rolled).then(today).otherwise("old_bucket_since").alias("bucket_since"),
+    )
     frame = frame.with_columns(
         pl.when(restart).then(0).otherwise("old_step").alias("step"),
         pl.when(restart).then(today).otherwise("old_due_on").alias("due_on"),
         pl.when(restart).then(today).otherwise("old_started_on").alias("started_on"),
         pl.when(restart).then(pl.lit(ACTIVE)).otherwise("old_status").alias("status"),
-        restart.alias("changed"),
+        (restart | rolled).alias("changed"),
     )
     # Exit events since the path began pause it.
     exits = pl.DataFrame(

@@ -88,6 +88,7 @@ def run_day(
     _write(engine, tenant_id, as_of, day, chunk_cases, progress)
     with engine.begin() as conn:
         counts = repo.day_counts(conn, tenant_id, as_of)
+        flows = repo.day_flows(conn, tenant_id, as_of)
         summary = {
             "as_of": as_of.isoformat(),
             "strategy": {"name": strategy.name, "version": strategy.version},
@@ -97,6 +98,10 @@ def run_day(
             "escalations": counts["escalations"],
             "blocked": counts["blocked"],
             "blocked_total": sum(counts["blocked"].values()),
+            "portfolio": {
+                branch: {**position, "flows": flows.get(branch, {})}
+                for branch, position in day.portfolio.items()
+            },
             "resumed": resumed,
             "seconds": round(clock.perf_counter() - started, 3),
         }

@@ -160,6 +160,20 @@ def day_counts(conn: Connection, tenant_id: int, as_of: date) -> dict[str, dict[
     }
 
 
+def day_flows(conn: Connection, tenant_id: int, as_of: date) -> dict[str, dict[str, int]]:
+    """The cases whose bucket changed on a day, by branch: ``{"1-29>30-59": n, …}``."""
+    c = case_paths.c
+    rows = conn.execute(
+        select(c.branch, c.prev_bucket, c.bucket, func.count())
+        .where(c.tenant_id == tenant_id, c.bucket_since == as_of, c.prev_bucket.is_not(None))
+        .group_by(c.branch, c.prev_bucket, c.bucket)
+    ).all()
+    out: dict[str, dict[str, int]] = {}
+    for branch, before, after, n in rows:
+        out.setdefault(branch, {})[f"{before}>{after}"] = n
+    return out
+
+
 def plan_frame(
     conn: Connection, tenant_id: int, as_of: date, actions: tuple[str, ...]
 ) -> pl.DataFrame:

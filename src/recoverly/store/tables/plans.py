@@ -48,6 +48,11 @@ case_paths = Table(
     Column("started_on", Date, nullable=False),
     Column("status", Code(16), nullable=False),
     Column("updated_on", Date, nullable=False),
+    # The case's delinquency bucket and the one before it: each day's roll and cure
+    # flows are the cases whose bucket changed that day.
+    Column("bucket", String(16), nullable=False),
+    Column("prev_bucket", String(16)),
+    Column("bucket_since", Date, nullable=False),
     PrimaryKeyConstraint("tenant_id", "case_id"),
     ForeignKeyConstraint(["tenant_id", "case_id"], ["cases.tenant_id", "cases.case_id"]),
 )

@@ -57,6 +57,9 @@ def upgrade() -> None:
     sa.Column('started_on', sa.Date(), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('updated_on', sa.Date(), nullable=False),
+    sa.Column('bucket', sa.String(length=16), nullable=False),
+    sa.Column('prev_bucket', sa.String(length=16), nullable=True),
+    sa.Column('bucket_since', sa.Date(), nullable=False),
     sa.ForeignKeyConstraint(['tenant_id', 'case_id'], ['cases.tenant_id', 'cases.case_id'], name=op.f('fk_case_paths_tenant_id_case_id_cases')),
     sa.PrimaryKeyConstraint('tenant_id', 'case_id', name=op.f('pk_case_paths'))
     )

@@ -1,0 +1,1 @@
+"""Analytics: the numbers a collections manager runs the operation by."""
