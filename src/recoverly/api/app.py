@@ -14,7 +14,7 @@ from fastapi.routing import APIRoute
 from fastapi_offline import FastAPIOffline
 
 from recoverly.api import errors
-from recoverly.api.routers import accounts, cases, debtors, meta, reports
+from recoverly.api.routers import accounts, cases, debtors, meta, reports, webhooks
 from recoverly.api.routers.meta import package_version
 from recoverly.config import get_settings
 from recoverly.store import session
@@ -50,6 +50,7 @@ TAGS = [
     {"name": "accounts", "description": "Balances, delinquency for a date, payments."},
     {"name": "debtors", "description": "Who owes, how to reach them, contact history."},
     {"name": "reports", "description": "Collection KPIs by strategy branch."},
+    {"name": "webhooks", "description": "Provider callbacks, authenticated by signature."},
     {"name": "meta", "description": "Liveness and the caller's grants."},
 ]
 
@@ -80,6 +81,13 @@ def create_app(database_url: str | None = None) -> FastAPI:
     )
     app.state.engine = session.open_engine(url)
     errors.install(app)
-    for router in (meta.router, cases.router, accounts.router, debtors.router, reports.router):
+    for router in (
+        meta.router,
+        cases.router,
+        accounts.router,
+        debtors.router,
+        reports.router,
+        webhooks.router,
+    ):
         app.include_router(router, prefix=API_PREFIX)
     return app

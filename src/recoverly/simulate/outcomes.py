@@ -17,14 +17,14 @@ The model, per planned contact (the numbers are in the functions below):
   no answer, voicemail or busy. A right-party contact ends in a promise to pay (likelier
   with willingness and capacity), a refusal (likelier without willingness), a dispute, a
   callback request or a plain conversation;
-* SMS and push fail or are delivered, and some deliveries are clicked; email bounces or is
-  delivered, opened, clicked; a letter is delivered. A channel the debtor has no address
-  for (no phone for SMS or calls, no email) fails;
+* SMS fails or is delivered, and sometimes clicked; push fails or is delivered, opened,
+  clicked; email bounces or is delivered, opened, clicked; a letter is delivered. A
+  channel the debtor has no address for (no phone for SMS or calls, no email) fails;
 * after a contact the debtor pays with a chance ``1 - exp(-lift × willingness × capacity ×
   bucket)``: the lift is high after a right-party contact or a click and low after a
   missed call; the bucket factor favours early arrears (from the portfolio's
   days_past_due, else the plan's segment name). A promise is kept with a higher chance,
-  on or before its due date, for the promised amount;
+  by its due date, for the promised amount;
 * an amount is the whole balance (principal, interest and fees outstanding) or a share of
   it in whole major units, never more than the balance; an account pays at most once per
   plan file; ``paid_at`` is within days after the contact, never before it.
@@ -32,7 +32,8 @@ The model, per planned contact (the numbers are in the functions below):
 Randomness is keyed per row: each plan row draws from a key made of the seed and a keyed
 BLAKE2b hash of its ``plan_id``, expanded by SplitMix64 (one draw per purpose), so a row's
 outcome depends only on its own inputs and the seed, never on the other rows or their
-order, and a million rows need no million ``numpy`` generators.
+order, and a million rows need no million ``numpy`` generators. Channels and outcomes are
+integer codes (positions in ``CHANNELS`` and ``OUTCOMES``) inside the model, for speed.
 """
 
 from __future__ import annotations
@@ -52,20 +53,23 @@ import polars as pl
 from recoverly.domain.errors import InvalidInput, UnknownCurrency
 from recoverly.domain.events import Channel, Direction, Outcome
 from recoverly.domain.money import minor_units
-from recoverly.simulate.arrays import BoolA, FltA, IntA, StrA, sigmoid
+from recoverly.simulate.arrays import BoolA, FltA, IntA, sigmoid
 from recoverly.simulate.portfolio import BEHAVIOUR_COLUMNS
 
 U64A = npt.NDArray[np.uint64]
 
+CHANNELS: Final = tuple(Channel)
+OUTCOMES: Final = tuple(Outcome)
 PLAN_REQUIRED: Final = ("plan_id", "debtor_id", "channel", "scheduled_at")
+PORTFOLIO_REQUIRED: Final = ("account_id", "debtor_id", "currency", "principal_outstanding")
 # The Payments CSV contract's columns (``ingest.spec.PAYMENTS``), required then optional.
 PAYMENT_COLUMNS: Final = (
     "payment_id", "account_id", "amount", "paid_at", "currency", "method", "reference",
 )  # fmt: skip
 PROMISE_COLUMNS: Final = ("promise_id", "account_id", "amount", "currency", "due_date", "made_at")
-PORTFOLIO_REQUIRED: Final = ("account_id", "debtor_id", "currency", "principal_outstanding")
 
-_VOICE: Final = frozenset({Channel.CALL, Channel.VOICE_BOT, Channel.VISIT})
+_C: Final = {c: i for i, c in enumerate(CHANNELS)}
+_O: Final = {o: i for i, o in enumerate(OUTCOMES)}
 _NEEDS_PHONE: Final = (Channel.SMS, Channel.CALL, Channel.VOICE_BOT)
 _INSTANT: Final = "%Y-%m-%dT%H:%M:%SZ"
 _DAY: Final = 86_400
@@ -74,7 +78,8 @@ _DAY: Final = 86_400
 _LINE, _REACH, _RESULT, _MISS, _PAY, _FULL, _SHARE, _DELAY, _DUE, _METHOD = range(10)
 
 # How much a contact's outcome moves the debtor to pay (see ``payment_chance``).
-_LIFT: Final = {
+_LIFT: Final = np.zeros(len(OUTCOMES))
+for _outcome, _lift in {
     Outcome.CONVERSATION: 0.6,
     Outcome.CALLBACK_REQUESTED: 0.4,
     Outcome.REFUSED_TO_PAY: 0.05,
@@ -88,17 +93,18 @@ _LIFT: Final = {
     Outcome.WRONG_PARTY: 0.02,
     Outcome.FAILED: 0.01,
     Outcome.BOUNCED: 0.01,
-}
+}.items():
+    _LIFT[_O[_outcome]] = _lift
 
 
 @dataclass(frozen=True, slots=True)
 class Day:
-    """A plan and, row for row, what the twin knows about each row's debtor and account.
+    """A plan and, row for row, what the twin knows of each row's debtor and account.
 
-    ``facts`` columns: channel, at (UTC epoch seconds), willingness,
-    capacity, contactability, prefers (the plan's channel is the debtor's preferred one),
-    reachable (the debtor has an address for the channel), account_id, currency, decimals,
-    balance (minor units), bucket (payment factor of the arrears bucket).
+    ``facts`` columns: channel (code), at (UTC epoch seconds), willingness, capacity,
+    contactability, prefers (the plan's channel is the debtor's preferred one), reachable
+    (the debtor has an address for the channel), account_id, currency, decimals (the
+    currency's), balance (minor units), bucket (``bucket_factor``).
     """
 
     plan: pl.DataFrame
@@ -124,20 +130,14 @@ class OutcomeSummary:
 
 
 def row_keys(plan_ids: Iterable[str], seed: int) -> U64A:
-    """A 64-bit draw key per plan id: BLAKE2b of the id, keyed with the seed (stable)."""
+    """A 64-bit draw key per plan id: BLAKE2b of the id keyed with the seed (stable)."""
     key = _seed_bytes(seed)
-    return np.fromiter(
-        (
-            int.from_bytes(
-                hashlib.blake2b(
-                    i.encode(), digest_size=8, key=key, person=b"recoverly-twin"
-                ).digest(),
-                "little",
-            )
-            for i in plan_ids
-        ),
-        dtype=np.uint64,
-    )
+
+    def one(plan_id: str) -> int:
+        digest = hashlib.blake2b(plan_id.encode(), digest_size=8, key=key, person=b"twin")
+        return int.from_bytes(digest.digest(), "little")
+
+    return np.fromiter(map(one, plan_ids), dtype=np.uint64)
 
 
 def uniforms(keys: U64A, slot: int) -> FltA:
@@ -160,18 +160,18 @@ def _seed_bytes(seed: int) -> bytes:
 
 
 def contact_outcomes(
-    channel: StrA,
+    channel: IntA,
     willingness: FltA,
     capacity: FltA,
     contactability: FltA,
     prefers: BoolA,
     reachable: BoolA,
     keys: U64A,
-) -> StrA:
-    """What each contact attempt came to, as ``Outcome`` values.
+) -> IntA:
+    """What each contact attempt came to, as codes of ``OUTCOMES``.
 
     Args:
-        channel: ``Channel`` values, one per attempt.
+        channel: codes of ``CHANNELS``, one per attempt.
         willingness, capacity, contactability: the debtor's hidden profile (0..1).
         prefers: the channel is the debtor's preferred one (a voice bot counts as a call).
         reachable: the debtor has an address for the channel.
@@ -181,18 +181,18 @@ def contact_outcomes(
     pref = prefers.astype(np.float64)
     k, w, c = contactability, willingness, capacity
     logit_k = np.log(np.clip(k, 1e-4, 1 - 1e-4) / np.clip(1 - k, 1e-4, 1))
-    out = np.full(channel.shape, Outcome.DELIVERED.value, dtype=object)
+    is_ = {ch: channel == _C[ch] for ch in CHANNELS}
+    o = {outcome: _O[outcome] for outcome in OUTCOMES}
 
     # Calls, voice bots, visits: the line, then who answers, then the conversation.
-    voice = np.isin(channel, [c.value for c in _VOICE])
-    bot = channel == Channel.VOICE_BOT.value
-    visit = channel == Channel.VISIT.value
+    voice = is_[Channel.CALL] | is_[Channel.VOICE_BOT] | is_[Channel.VISIT]
     wrong = line < 0.02 + 0.08 * (1 - k)
-    rpc = ~wrong & (reach < sigmoid(logit_k - 1.5 + 0.8 * pref - 0.5 * bot))
+    answers = sigmoid(logit_k - 2.0 + 0.8 * pref - 0.5 * is_[Channel.VOICE_BOT])
+    rpc = ~wrong & (reach < answers)
     missed = np.where(
-        visit | (miss < 0.60),
-        Outcome.NO_ANSWER.value,
-        np.where(miss < 0.88, Outcome.VOICEMAIL.value, Outcome.BUSY.value),
+        is_[Channel.VISIT] | (miss < 0.60),
+        o[Outcome.NO_ANSWER],
+        np.where(miss < 0.88, o[Outcome.VOICEMAIL], o[Outcome.BUSY]),
     )
     p_dispute = 0.02 + 0.06 * (1 - w)
     p_promise = 0.8 * sigmoid(-1.0 + 3.5 * (w - 0.5) + 1.0 * (c - 0.5))
@@ -201,80 +201,68 @@ def contact_outcomes(
     edges = np.cumsum(np.stack([p_dispute, p_promise, p_refuse, p_callback]), axis=0)
     edges /= np.maximum(edges[-1] / 0.95, 1.0)  # leave a conversation at least 5 %
     spoken = np.array(
-        [
-            Outcome.DISPUTE.value,
-            Outcome.PROMISE_TO_PAY.value,
-            Outcome.REFUSED_TO_PAY.value,
-            Outcome.CALLBACK_REQUESTED.value,
-            Outcome.CONVERSATION.value,
-        ],
-        dtype=object,
-    )[(result[None, :] >= edges).sum(axis=0)]
-    call_outcome = np.where(wrong, Outcome.WRONG_PARTY.value, np.where(rpc, spoken, missed))
-    out = np.where(voice, call_outcome, out)
+        [o[Outcome.DISPUTE], o[Outcome.PROMISE_TO_PAY], o[Outcome.REFUSED_TO_PAY],
+         o[Outcome.CALLBACK_REQUESTED], o[Outcome.CONVERSATION]]
+    )[(result[None, :] >= edges).sum(axis=0)]  # fmt: skip
+    called = np.where(wrong, o[Outcome.WRONG_PARTY], np.where(rpc, spoken, missed))
 
     # Messages: SMS and push fail or land (and may be clicked); email may bounce or be opened.
-    sms = channel == Channel.SMS.value
-    push = channel == Channel.PUSH.value
-    email = channel == Channel.EMAIL.value
-    sms_failed = line < 0.02 + 0.06 * (1 - k)
-    sms_clicked = reach < sigmoid(-3.5 + 2.0 * w + 0.7 * pref)
-    out = np.where(
-        sms,
+    sms = np.where(
+        line < 0.02 + 0.06 * (1 - k),
+        o[Outcome.FAILED],
         np.where(
-            sms_failed,
-            Outcome.FAILED.value,
-            np.where(sms_clicked, Outcome.CLICKED.value, Outcome.DELIVERED.value),
+            reach < sigmoid(-3.5 + 2.0 * w + 0.7 * pref), o[Outcome.CLICKED], o[Outcome.DELIVERED]
         ),
-        out,
     )
-    push_failed = line < 0.08 + 0.15 * (1 - k)
     opened = reach < sigmoid(-2.0 + 1.5 * k + 0.8 * pref)
     clicked = opened & (result < sigmoid(-2.5 + 2.5 * w))
     read = np.where(
-        clicked,
-        Outcome.CLICKED.value,
-        np.where(opened, Outcome.OPENED.value, Outcome.DELIVERED.value),
+        clicked, o[Outcome.CLICKED], np.where(opened, o[Outcome.OPENED], o[Outcome.DELIVERED])
     )
-    out = np.where(push, np.where(push_failed, Outcome.FAILED.value, read), out)
-    bounced = line < 0.03 + 0.10 * (1 - k)
-    out = np.where(email, np.where(bounced, Outcome.BOUNCED.value, read), out)
+    push = np.where(line < 0.08 + 0.15 * (1 - k), o[Outcome.FAILED], read)
+    email = np.where(line < 0.03 + 0.10 * (1 - k), o[Outcome.BOUNCED], read)
 
+    out = np.select(
+        [voice, is_[Channel.SMS], is_[Channel.PUSH], is_[Channel.EMAIL]],
+        [called, sms, push, email],
+        o[Outcome.DELIVERED],  # letters
+    )
     # No number or address for the channel: the attempt fails before it starts.
-    out = np.where(~reachable & (voice & ~visit | sms | email), Outcome.FAILED.value, out)
-    result_: StrA = out.astype(str)
-    return result_
+    needs = is_[Channel.SMS] | is_[Channel.CALL] | is_[Channel.VOICE_BOT] | is_[Channel.EMAIL]
+    codes: IntA = np.where(needs & ~reachable, o[Outcome.FAILED], out).astype(np.int64)
+    return codes
 
 
-def payment_chance(outcome: StrA, willingness: FltA, capacity: FltA, bucket: FltA) -> FltA:
+def payment_chance(outcome: IntA, willingness: FltA, capacity: FltA, bucket: FltA) -> FltA:
     """The chance that the debtor pays within days of a contact that came to ``outcome``.
 
     ``1 - exp(-rate)``: the rate is the outcome's lift times willingness times capacity
     times the arrears bucket's factor; a promise to pay is kept at a higher rate.
     """
     propensity = willingness * capacity
-    lift = np.zeros(outcome.shape, dtype=np.float64)
-    for value, x in _LIFT.items():
-        lift[outcome == value.value] = x
-    rate = lift * propensity * bucket
-    promised = outcome == Outcome.PROMISE_TO_PAY.value
-    rate = np.where(promised, (0.4 + 2.0 * propensity) * bucket, rate)
-    out: FltA = 1.0 - np.exp(-rate)
-    return out
-
-
-def bucket_factor(days_past_due: FltA, segment: StrA) -> FltA:
-    """How much easier early arrears are to collect: by days past due where known (NaN if
-    not), else by an ``early``/``mid``/``late`` prefix of the plan's segment name."""
-    by_segment = np.select(
-        [np.char.startswith(segment, "early"), np.char.startswith(segment, "late")],
-        [1.5, 0.45],
-        1.0,
+    rate = np.where(
+        outcome == _O[Outcome.PROMISE_TO_PAY],
+        0.4 + 2.0 * propensity,
+        _LIFT[outcome] * propensity,
     )
-    dpd = np.nan_to_num(days_past_due, nan=-1.0)
-    by_dpd = np.select([dpd <= 30, dpd <= 90, dpd <= 180], [1.5, 1.0, 0.7], 0.45)
-    out: FltA = np.where(np.isnan(days_past_due), by_segment, by_dpd)
+    out: FltA = 1.0 - np.exp(-rate * bucket)
     return out
+
+
+def bucket_factor(days_past_due: pl.Expr, segment: pl.Expr) -> pl.Expr:
+    """How much easier early arrears are to collect (1.5 early, 0.45 beyond 180 days): by
+    days past due where known, else by an ``early``/``mid``/``late`` segment name."""
+    dpd = days_past_due
+    by_dpd = (
+        pl.when(dpd <= 30).then(1.5).when(dpd <= 90).then(1.0).when(dpd <= 180).then(0.7)
+        .otherwise(0.45)
+    )  # fmt: skip
+    by_segment = (
+        pl.when(segment.str.starts_with("early")).then(1.5)
+        .when(segment.str.starts_with("late")).then(0.45)
+        .otherwise(1.0)
+    )  # fmt: skip
+    return pl.when(dpd.is_not_null()).then(by_dpd).otherwise(by_segment.fill_null(1.0))
 
 
 def amounts(balance: IntA, decimals: IntA, capacity: FltA, bucket: FltA, keys: U64A) -> IntA:
@@ -289,9 +277,9 @@ def amounts(balance: IntA, decimals: IntA, capacity: FltA, bucket: FltA, keys: U
     raw = np.floor(balance.astype(np.float64) * share).astype(np.int64)
     unit = 10 ** decimals.astype(np.int64)
     whole = raw // unit * unit
-    part = np.where(whole > 0, whole, raw)
-    out: IntA = np.where(full, balance, np.clip(part, 1, np.maximum(balance, 1)))
-    return np.minimum(out, balance)
+    part = np.clip(np.where(whole > 0, whole, raw), 1, None)
+    out: IntA = np.minimum(np.where(full, balance, part), balance)
+    return out
 
 
 # --- one day -----------------------------------------------------------------------------
@@ -306,53 +294,58 @@ def play(day: Day, seed: int) -> Outcomes:
     """
     f = day.facts
     keys = row_keys(day.plan["plan_id"].to_list(), seed)
-    w = f["willingness"].to_numpy().astype(np.float64)
-    c = f["capacity"].to_numpy().astype(np.float64)
-    bucket = f["bucket"].to_numpy().astype(np.float64)
+
+    def floats(name: str) -> FltA:
+        return f[name].to_numpy().astype(np.float64)
+
+    def ints(name: str) -> IntA:
+        return f[name].to_numpy().astype(np.int64)
+
+    def flags(name: str) -> BoolA:
+        return f[name].to_numpy().astype(np.bool_)
+
+    w, c, bucket = floats("willingness"), floats("capacity"), floats("bucket")
     outcome = contact_outcomes(
-        f["channel"].to_numpy().astype(str),
-        w,
-        c,
-        f["contactability"].to_numpy().astype(np.float64),
-        f["prefers"].to_numpy().astype(bool),
-        f["reachable"].to_numpy().astype(bool),
-        keys,
+        ints("channel"), w, c, floats("contactability"), flags("prefers"), flags("reachable"), keys
     )
     contacts = day.plan.with_columns(
-        pl.Series("outcome", outcome, dtype=pl.String),
+        pl.Series("outcome", outcome).replace_strict(
+            dict(enumerate(o.value for o in OUTCOMES)), return_dtype=pl.String
+        ),
         pl.lit(Direction.OUTBOUND.value, dtype=pl.String).alias("direction"),
     )
 
-    balance = f["balance"].to_numpy().astype(np.int64)
-    decimals = f["decimals"].to_numpy().astype(np.int64)
-    amount = amounts(balance, decimals, c, bucket, keys)
-    at = f["at"].to_numpy().astype(np.int64)
-    promised = (outcome == Outcome.PROMISE_TO_PAY.value) & (balance > 0)
-    # A promise falls due 1-7 days after the day it is made; it is kept by the due date's end.
+    balance = ints("balance")
+    promised = (outcome == _O[Outcome.PROMISE_TO_PAY]) & (balance > 0)
+    pays = (uniforms(keys, _PAY) < payment_chance(outcome, w, c, bucket)) & (balance > 0)
+    rows = np.flatnonzero(pays | promised)  # the others need no amount, date or id
+    keys, outcome, balance = keys[rows], outcome[rows], balance[rows]
+    promised, pays = promised[rows], pays[rows]
+    decimals, at = ints("decimals")[rows], ints("at")[rows]
+    amount = amounts(balance, decimals, c[rows], bucket[rows], keys)
+    # A promise falls due 1-7 days after the day it is made and is kept by that day's end.
     due_day = at // _DAY + 1 + np.floor(uniforms(keys, _DUE) * 7).astype(np.int64)
-    window = (due_day + 1) * _DAY - at
-    clicked = outcome == Outcome.CLICKED.value
+    clicked = outcome == _O[Outcome.CLICKED]
     mean = np.where(clicked, 3 * 3600.0, 1.5 * _DAY)
     cap = np.where(clicked, 2 * _DAY, 6 * _DAY)
-    delay_u = uniforms(keys, _DELAY)
+    u = uniforms(keys, _DELAY)
     delay = np.where(
         promised,
-        600 + delay_u * (window - 600),
-        600 + np.minimum(cap, -mean * np.log1p(-delay_u)),
+        600 + u * ((due_day + 1) * _DAY - at - 600),
+        600 + np.minimum(cap, -mean * np.log1p(-u)),
     ).astype(np.int64)
-    pays = (uniforms(keys, _PAY) < payment_chance(outcome, w, c, bucket)) & (balance > 0)
-    method_u = uniforms(keys, _METHOD)
+    u = uniforms(keys, _METHOD)
     method = np.where(
         clicked,
-        np.where(method_u < 0.6, "card", "wallet"),
-        np.where(method_u < 0.65, "bank_transfer", np.where(method_u < 0.9, "card", "cash")),
+        np.where(u < 0.6, "card", "wallet"),
+        np.where(u < 0.65, "bank_transfer", np.where(u < 0.9, "card", "cash")),
     )
-    plan_id = day.plan["plan_id"]
-    rows = pl.DataFrame(
+    frame = pl.DataFrame(
         {
-            "plan_id": plan_id,
-            "account_id": f["account_id"],
-            "currency": f["currency"],
+            "row": rows,
+            "plan_id": day.plan["plan_id"].gather(rows),
+            "account_id": f["account_id"].gather(rows),
+            "currency": f["currency"].gather(rows),
             "decimals": decimals,
             "amount": amount,
             "at": at,
@@ -362,9 +355,9 @@ def play(day: Day, seed: int) -> Outcomes:
             "pays": pays,
             "promised": promised,
         }
-    ).with_row_index("row")
+    )
     payments = (
-        rows.filter("pays")
+        frame.filter("pays")
         .sort("at", "row")
         .unique("account_id", keep="first", maintain_order=True)  # one payment per account
         .sort("row")
@@ -378,7 +371,7 @@ def play(day: Day, seed: int) -> Outcomes:
             pl.col("plan_id").alias("reference"),
         )
     )
-    promises = rows.filter("promised").select(
+    promises = frame.filter("promised").select(
         _derived_id("PTP-", "plan_id").alias("promise_id"),
         "account_id",
         _decimal_text("amount", "decimals").alias("amount"),
@@ -421,15 +414,14 @@ def read_csv(path: Path, what: str) -> pl.DataFrame:
         InvalidInput: the file is missing, unreadable or empty.
     """
     try:
-        frame = pl.read_csv(path, infer_schema=False)
+        return pl.read_csv(path, infer_schema=False)
     except FileNotFoundError:
         raise InvalidInput(f"cannot read the {what} {path}: no such file") from None
     except pl.exceptions.NoDataError:
         raise InvalidInput(f"cannot read the {what} {path}: the file is empty") from None
     except (OSError, pl.exceptions.PolarsError) as exc:
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         raise InvalidInput(f"cannot read the {what} {path} as CSV: {reason}") from None
-    return frame
 
 
 @dataclass(frozen=True, slots=True)
@@ -450,44 +442,46 @@ def join_inputs(
     """The plan's rows with what the twin knows of each row's debtor and account.
 
     A row's account is its ``account_id``, or where that is empty the debtor's account
-    with the largest balance.
+    with the largest balance. Every cell is text, as ``read_csv`` gives it.
 
     Raises:
-        InvalidInput: naming the file, the lines and the problem: a plan row without an id,
-            debtor, known channel or UTC instant, or naming a debtor absent from the
-            behaviour profile, or an account absent from the portfolio or of another
+        InvalidInput: naming the file, the first lines and the problem: a plan row without
+            an id, a debtor, a known channel or an instant, or naming a debtor absent from
+            the behaviour profile, or an account absent from the portfolio or of another
             debtor; a behaviour or portfolio row that cannot be read.
     """
     names = names or Names()
     _require(plan, PLAN_REQUIRED, names.plan)
-    for column in ("outcome", "direction"):
-        if column in plan.columns:
+    for name in ("outcome", "direction"):
+        if name in plan.columns:
             raise InvalidInput(
-                f"{names.plan} already has an {column} column: give the exported plan, "
+                f"{names.plan} already has an {name} column: give the exported plan, "
                 "not executed contacts"
             )
     profile = _profile(behaviour, names.behaviour)
     accounts, debtors = _accounts(portfolio, names.portfolio)
-    given = pl.col("account_id") if "account_id" in plan.columns else pl.lit(None, pl.String)
+
+    def optional(name: str) -> pl.Expr:
+        return pl.col(name) if name in plan.columns else pl.lit(None, pl.String)
+
     rows = (
         plan.select(
             pl.int_range(2, pl.len() + 2, dtype=pl.Int64).alias("line"),
-            pl.col("plan_id"),
-            pl.col("debtor_id"),
-            given.alias("given_account"),
-            pl.col("channel").str.to_lowercase().alias("channel"),
-            pl.col("scheduled_at"),
+            "plan_id",
+            "debtor_id",
+            optional("account_id").alias("given_account"),
+            pl.col("channel").str.to_lowercase(),
+            "scheduled_at",
             _parse_instant(pl.col("scheduled_at")).alias("instant"),
-            (pl.col("segment") if "segment" in plan.columns else pl.lit(""))
-            .fill_null("")
-            .alias("segment"),
+            optional("segment").alias("segment"),
         )
-        .join(debtors, on="debtor_id", how="left", maintain_order="left")
+        .join(debtors, on="debtor_id", how="left")
         .with_columns(pl.coalesce("given_account", "main_account").alias("account_id"))
-        .join(accounts, on="account_id", how="left", maintain_order="left")
-        .join(profile, on="debtor_id", how="left", maintain_order="left")
+        .join(accounts, on="account_id", how="left")
+        .join(profile, on="debtor_id", how="left")
+        .sort("line")  # a left join keeps every row once, but not always in order
     )
-    channels = [c.value for c in Channel]
+    channels = [c.value for c in CHANNELS]
     owner = pl.col("owner")
     _refuse(rows, names.plan, [
         (pl.col("plan_id").is_null(), "line", "have no plan_id"),
@@ -509,7 +503,7 @@ def join_inputs(
     channel = pl.col("channel")
     preferred = pl.col("channel_preference")
     facts = rows.select(
-        channel,
+        channel.replace_strict({c.value: i for c, i in _C.items()}, return_dtype=pl.Int64),
         pl.col("instant").dt.epoch("s").alias("at"),
         "willingness",
         "capacity",
@@ -527,13 +521,7 @@ def join_inputs(
         "currency",
         "decimals",
         "balance",
-        pl.Series(
-            "bucket",
-            bucket_factor(
-                rows["dpd"].to_numpy().astype(np.float64),
-                rows["segment"].to_numpy().astype(str),
-            ),
-        ),
+        bucket_factor(pl.col("dpd"), pl.col("segment")).alias("bucket"),
     )
     return Day(plan, facts)
 
@@ -562,61 +550,63 @@ def _accounts(portfolio: pl.DataFrame, where: str) -> tuple[pl.DataFrame, pl.Dat
     (``debtor_id, main_account, has_phone, has_email``) of the portfolio."""
     _require(portfolio, PORTFOLIO_REQUIRED, where)
 
-    def optional(column: str) -> pl.Expr:
-        return pl.col(column) if column in portfolio.columns else pl.lit(None, pl.String)
+    def optional(name: str) -> pl.Expr:
+        return pl.col(name) if name in portfolio.columns else pl.lit(None, pl.String)
 
-    currencies = portfolio["currency"].drop_nulls().str.to_uppercase().unique().sort().to_list()
     decimals: dict[str, int] = {}
-    for code in currencies:
+    for code in portfolio["currency"].drop_nulls().str.to_uppercase().unique().to_list():
         try:
             decimals[code] = minor_units(code)
         except UnknownCurrency:
             continue  # refused below, with its lines
+    parts = ("principal_outstanding", "interest_outstanding", "fees_outstanding")
     rows = portfolio.select(
         pl.int_range(2, pl.len() + 2, dtype=pl.Int64).alias("line"),
         "account_id",
         pl.col("debtor_id").alias("owner"),
         pl.col("currency").str.to_uppercase(),
-        pl.col("currency").str.to_uppercase().replace_strict(
-            decimals, default=None, return_dtype=pl.Int64
-        ).alias("decimals"),
-        *(optional(c).alias(c) for c in ("principal_outstanding", "interest_outstanding",
-                                         "fees_outstanding", "days_past_due", "phone", "email")),
-    )  # fmt: skip
-    parts = ("principal_outstanding", "interest_outstanding", "fees_outstanding")
+        pl.col("currency")
+        .str.to_uppercase()
+        .replace_strict(decimals, default=None, return_dtype=pl.Int64)
+        .alias("decimals"),
+        *(optional(c).alias(c) for c in (*parts, "days_past_due", "phone", "email")),
+    ).with_columns(_minor(c).alias(f"{c}_minor") for c in parts)
     _refuse(rows, where, [
         (pl.col("account_id").is_null(), "line", "have no account_id"),
         (pl.col("account_id").is_duplicated(), "account_id", "repeat an account_id"),
         (pl.col("owner").is_null(), "account_id", "have no debtor_id"),
         (pl.col("decimals").is_null(), "currency", "have no ISO 4217 currency with minor units"),
-        *((_minor(c).is_null() & pl.col(c).is_not_null(), c,
+        *((pl.col(f"{c}_minor").is_null() & pl.col(c).is_not_null(), c,
            f"have a {c} that is not a plain decimal with the currency's decimals") for c in parts),
     ])  # fmt: skip
+    rows = rows.with_columns(
+        pl.sum_horizontal(pl.col(f"{c}_minor").fill_null(0) for c in parts)
+        .clip(lower_bound=0)
+        .cast(pl.Int64)
+        .alias("balance"),
+    )
     accounts = rows.select(
         "account_id",
         "owner",
         "currency",
         "decimals",
-        pl.max_horizontal(pl.sum_horizontal(_minor(c).fill_null(0) for c in parts), 0)
-        .cast(pl.Int64)
-        .alias("balance"),
+        "balance",
         pl.col("days_past_due").cast(pl.Float64, strict=False).alias("dpd"),
     )
     debtors = (
-        rows.with_columns(accounts["balance"])
-        .sort("balance", "line", descending=[True, False])
+        rows.sort("balance", "line", descending=[True, False])
         .group_by("owner", maintain_order=True)
         .agg(
             pl.col("account_id").first().alias("main_account"),
-            pl.col("phone").is_not_null().any().alias("has_phone"),
-            pl.col("email").is_not_null().any().alias("has_email"),
+            # A portfolio without a phone or email column says nothing: assume they exist.
+            (pl.col("phone").is_not_null().any() | ("phone" not in portfolio.columns)).alias(
+                "has_phone"
+            ),
+            (pl.col("email").is_not_null().any() | ("email" not in portfolio.columns)).alias(
+                "has_email"
+            ),
         )
         .rename({"owner": "debtor_id"})
-    )
-    # A portfolio without phone or email columns says nothing about them: assume them.
-    debtors = debtors.with_columns(
-        pl.col("has_phone") | pl.lit("phone" not in portfolio.columns),
-        pl.col("has_email") | pl.lit("email" not in portfolio.columns),
     )
     return accounts, debtors
 
@@ -632,8 +622,7 @@ def _minor(column: str) -> pl.Expr:
     part = pl.when(fraction == "").then(0).otherwise(fraction.cast(pl.Int64, strict=False))
     frac_scale = pl.lit(10, dtype=pl.Int64).pow((pl.col("decimals") - digits).clip(lower_bound=0))
     sign = pl.when(text.str.starts_with("-")).then(-1).otherwise(1)
-    value = sign * (whole * scale + part * frac_scale)
-    return pl.when(digits <= pl.col("decimals")).then(value)
+    return pl.when(digits <= pl.col("decimals")).then(sign * (whole * scale + part * frac_scale))
 
 
 def _parse_instant(text: pl.Expr) -> pl.Expr:
@@ -658,17 +647,21 @@ Check = tuple[pl.Expr, str, str]
 refused rows do wrong."""
 
 
-def _refuse(rows: pl.DataFrame, where: str, checks: Iterable[Check]) -> None:
-    """Raise ``InvalidInput`` for the first check that some rows fail, naming up to three."""
-    for bad, show, what in checks:
-        found = rows.filter(bad.fill_null(False))
-        if found.is_empty():
+def _refuse(rows: pl.DataFrame, where: str, checks: list[Check]) -> None:
+    """Raise ``InvalidInput`` for the first check that rows fail, naming up to three rows.
+
+    All checks are evaluated in one pass; a clean file pays for nothing more.
+    """
+    failing = rows.select(
+        bad.fill_null(False).any().alias(str(i)) for i, (bad, _, _) in enumerate(checks)
+    ).row(0)
+    for (bad, show, what), fails in zip(checks, failing, strict=True):
+        if not fails:
             continue
+        found = rows.filter(bad.fill_null(False))
         examples = ", ".join(
             f"line {line}" if show == "line" else f'line {line} ("{value}")'
-            for line, value in found.select("line", pl.col(show).cast(pl.String))
-            .head(3)
-            .iter_rows()
+            for line, value in found.select("line", pl.col(show).cast(pl.String)).head(3).rows()
         )
         more = f" and {found.height - 3} more" if found.height > 3 else ""
         raise InvalidInput(f"{where}: {found.height} row(s) {what}: {examples}{more}")
@@ -690,18 +683,18 @@ def write_outcomes(
 
     Raises:
         InvalidInput: an input is missing or wrong (the message names the file and lines),
-            or two files would be the same path.
+            the seed is out of range, or an output would overwrite another file of the run.
     """
     _seed_bytes(seed)  # refuse a bad seed before reading anything large
     outputs = [(contacts_out, "contacts"), (payments_out, "payments")]
     if promises_out is not None:
         outputs.append((promises_out, "promises"))
-    seen = {plan.resolve(): "the plan", behaviour.resolve(): "the behaviour profile"}
-    seen[portfolio.resolve()] = "the portfolio"
+    taken = {plan.resolve(): "the plan", behaviour.resolve(): "the behaviour profile"}
+    taken[portfolio.resolve()] = "the portfolio"
     for path, what in outputs:
-        if path.resolve() in seen:
-            raise InvalidInput(f"the {what} would overwrite {seen[path.resolve()]} at {path}")
-        seen[path.resolve()] = f"the {what}"
+        if path.resolve() in taken:
+            raise InvalidInput(f"the {what} would overwrite {taken[path.resolve()]} at {path}")
+        taken[path.resolve()] = f"the {what}"
     day = join_inputs(
         read_csv(plan, "plan"),
         read_csv(behaviour, "behaviour profile"),
@@ -716,7 +709,7 @@ def write_outcomes(
     }
     _write_all([(frames[what], path) for path, what in outputs])
     right_party = result.contacts.filter(
-        pl.col("outcome").is_in([o.value for o in Outcome if o.right_party_contact])
+        pl.col("outcome").is_in([o.value for o in OUTCOMES if o.right_party_contact])
     ).height
     return OutcomeSummary(
         result.contacts.height, right_party, result.payments.height, result.promises.height

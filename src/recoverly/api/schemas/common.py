@@ -88,6 +88,7 @@ def debtor_name(debtor: Debtor, role: Role) -> str:
 
 _ERROR_DESCRIPTIONS = {
     401: "No bearer token, or one that is unknown or revoked.",
+    403: "Refused: the caller may not do this (or a webhook's signature does not match).",
     404: "No such object in the caller's tenant.",
     422: "A parameter is invalid; `error.fields` says which and why.",
 }

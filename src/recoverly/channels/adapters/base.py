@@ -19,7 +19,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from recoverly.channels.message import OutgoingMessage, SendResult
-from recoverly.domain.errors import RecoverlyError
+from recoverly.domain.errors import InvalidInput, NotPermitted
 from recoverly.domain.events import Channel
 from recoverly.domain.roles import PersonalField, mask
 
@@ -72,13 +72,13 @@ class DeliveryReceipt:
     at: datetime
 
 
-class InvalidSignature(RecoverlyError):
+class InvalidSignature(NotPermitted):
     """A callback's signature does not match: forged, altered, or signed with another key."""
 
     code = "channels.receipt.invalid_signature"
 
 
-class InvalidReceipt(RecoverlyError):
+class InvalidReceipt(InvalidInput):
     """A correctly signed callback that does not say which message or what happened."""
 
     code = "channels.receipt.invalid"

@@ -243,6 +243,31 @@ def postpone(
     return done.rowcount == 1
 
 
+def record_receipt(conn: Connection, provider_id: str, outcome: str) -> bool:
+    """Set the outcome of the contact a provider's message id belongs to.
+
+    Receipts may arrive twice or out of order: a final outcome (delivered, failed) is
+    never replaced, and a repeat changes nothing. Returns whether a row changed.
+    """
+    o, c = outbox.c, contact_attempts.c
+    row = conn.execute(
+        select(o.tenant_id, o.plan_id).where(o.provider_id == provider_id).limit(1)
+    ).first()
+    if row is None:
+        return False
+    done = conn.execute(
+        update(contact_attempts)
+        .where(
+            c.tenant_id == row.tenant_id,
+            c.contact_id == row.plan_id,
+            c.outcome == SENT,
+            c.outcome != outcome,
+        )
+        .values(outcome=outcome)
+    )
+    return done.rowcount == 1
+
+
 def counts(conn: Connection, tenant_id: int | None = None) -> dict[str, int]:
     o = outbox.c
     query = select(o.status, func.count()).group_by(o.status)

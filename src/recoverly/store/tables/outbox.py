@@ -46,3 +46,4 @@ outbox = Table(
     ForeignKeyConstraint(["tenant_id", "plan_id"], ["plan_items.tenant_id", "plan_items.plan_id"]),
 )
 Index("ix_outbox_status_not_before", outbox.c.status, outbox.c.not_before)
+Index("ix_outbox_provider_id", outbox.c.provider_id)

@@ -134,6 +134,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.create_index('ix_outbox_status_not_before', ['status', 'not_before'], unique=False)
+        batch_op.create_index('ix_outbox_provider_id', ['provider_id'], unique=False)
 
     with op.batch_alter_table('contact_attempts', schema=None) as batch_op:
         batch_op.alter_column('plan_id',
@@ -154,6 +155,7 @@ def downgrade() -> None:
 
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.drop_index('ix_outbox_status_not_before')
+        batch_op.drop_index('ix_outbox_provider_id')
 
     op.drop_table('outbox')
     with op.batch_alter_table('plan_items', schema=None) as batch_op:
