@@ -59,6 +59,9 @@ class Settings(BaseSettings):
     )
     dispatch_max_attempts: int = Field(default=5, ge=1)
     dispatch_lease_seconds: int = Field(default=120, ge=1)
+    dispatch_expire_hours: int = Field(
+        default=24, ge=1, description="A message not sent this long after its plan expires."
+    )
 
     # Arrangements: how payments are applied and when a promise counts as kept.
     allocation_order: tuple[str, ...] = Field(

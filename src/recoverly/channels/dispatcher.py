@@ -58,6 +58,9 @@ class DispatchPolicy:
 
     max_attempts: int = 5
     lease: timedelta = timedelta(seconds=120)
+    # A message not sent within this long of its planned time is stale: the plan was for
+    # that day, and tomorrow's run decides afresh.
+    expire_after: timedelta = timedelta(hours=24)
     first_retry: timedelta = timedelta(seconds=30)
     costs: Mapping[str, Decimal] = field(default_factory=dict)
     cost_currency: str = "USD"
@@ -183,11 +186,15 @@ class Dispatcher:
 
     async def _settle(self, item: Claimed, broken: list[tuple[str, str]]) -> str:
         now = self.clock()
+        if now > item.scheduled_at + self.policy.expire_after:
+            self.checkpoint("checked", item.plan_id)
+            error = f"not sent by {item.scheduled_at + self.policy.expire_after:%Y-%m-%d %H:%M} UTC"
+            return self._finish(item, repo.EXPIRED, now, error=error)
         windows = {r for r, _ in broken if r in _window_rules()}
         if broken and len(windows) == len(broken):
             # Only the hour is wrong: wait for the window to open.
             opening = next_opening(_pack(item.jurisdiction), item.channel, item.timezone, now)
-            if opening is not None:
+            if opening is not None and opening <= item.scheduled_at + self.policy.expire_after:
                 self.checkpoint("checked", item.plan_id)
                 return self._postpone(item, opening, f"{windows.pop()}: window closed", now)
         if broken:

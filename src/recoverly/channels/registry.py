@@ -54,6 +54,7 @@ def policy(settings: Settings) -> DispatchPolicy:
     return DispatchPolicy(
         max_attempts=settings.dispatch_max_attempts,
         lease=timedelta(seconds=settings.dispatch_lease_seconds),
+        expire_after=timedelta(hours=settings.dispatch_expire_hours),
         costs=dict(settings.message_costs),
         cost_currency=settings.cost_currency,
         creditor_name=settings.creditor_name,

@@ -7,12 +7,16 @@ it again re-imports the same portfolio in place (nothing is duplicated) and keep
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from recoverly.cli.common import DEFAULT_TENANT, console, progress_bar, resolve_tenant, store
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 # The demo's users, named in the README; for a laptop only.
 DEMO_USERS = (
@@ -30,8 +34,13 @@ def demo(
     workdir: Annotated[
         Path, typer.Option("--workdir", help="Where the generated files are kept.")
     ] = Path(".demo"),
+    days: Annotated[
+        int,
+        typer.Option("--days", min=0, help="Days of the collection cycle to simulate (0: none)."),
+    ] = 3,
 ) -> None:
-    """Build a demo database: synthetic portfolio, users and a token (then: recoverly serve)."""
+    """Build a demo database: synthetic portfolio, users, a token, and a few days of the
+    collection cycle (plan, send, outcomes, payments); then: recoverly serve."""
     from datetime import UTC, datetime
 
     from argon2 import PasswordHasher
@@ -71,9 +80,14 @@ def demo(
                 )
         token = tenancy.create_token(conn, tenant_id, Role.ADMIN, "demo", now)
         counts = status.counts(conn, tenant_id)
+    if days:
+        _cycle(engine, tenant_id, AS_OF, days, workdir, portfolio, seed)
+        with engine.connect() as conn:
+            counts = status.counts(conn, tenant_id)
     console.print(
         f"Demo database ready: {counts['debtors']:,} debtors, {counts['accounts']:,} accounts, "
-        f"{counts['cases']:,} cases (business date {AS_OF}).",
+        f"{counts['cases']:,} cases, {counts['contacts']:,} contacts, "
+        f"{counts['payments']:,} payments (business date {AS_OF}).",
         highlight=False,
         soft_wrap=True,
     )
@@ -84,6 +98,84 @@ def demo(
         f"Next: RECOVERLY_BUSINESS_DATE={AS_OF} recoverly serve (so that arrears are "
         "counted to the portfolio's date), then open http://127.0.0.1:8000/docs or: "
         f'curl -H "Authorization: Bearer {token}" http://127.0.0.1:8000/api/v1/cases',
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+def _cycle(
+    engine: Engine,
+    tenant_id: int,
+    first: date,
+    days: int,
+    workdir: Path,
+    portfolio: Path,
+    seed: int,
+) -> None:
+    """Simulate ``days`` days of collection and print each day and the KPIs after."""
+    from rich.table import Table
+
+    from recoverly.analytics.kpis import Period, report
+    from recoverly.cli.cycle import DayResult, run_cycle
+    from recoverly.simulate.portfolio import behaviour_path_for
+
+    table = Table(
+        "day",
+        "planned",
+        "blocked",
+        "sent",
+        "failed",
+        "postponed",
+        "contacts",
+        "paid",
+        box=None,
+        title="Collection cycle",
+    )
+
+    def show(result: DayResult) -> None:
+        outcomes = result.sent["outcomes"]
+        table.add_row(
+            str(result.day),
+            f"{sum(result.planned.values()):,}",
+            f"{result.blocked:,}",
+            f"{outcomes.get('sent', 0):,}",
+            f"{outcomes.get('failed', 0):,}",
+            f"{outcomes.get('postponed', 0):,}",
+            f"{result.outcomes['contacts']:,}",
+            f"{result.outcomes['payments']:,}",
+        )
+
+    with progress_bar() as bar:
+        task = bar.add_task("simulating the collection cycle", total=days)
+
+        def advance(result: DayResult) -> None:
+            show(result)
+            bar.advance(task)
+
+        run_cycle(
+            engine,
+            tenant_id,
+            first,
+            days,
+            workdir,
+            portfolio,
+            behaviour_path_for(portfolio),
+            seed,
+            on_day=advance,
+        )
+    console.print(table)
+    last = first + timedelta(days=days - 1)
+    with engine.connect() as conn:
+        kpis = report(conn, tenant_id, Period(first, last))["total"]
+    rate = kpis["right_party_contact_rate"]
+    kept = kpis["promise_kept_rate"]
+    console.print(
+        f"KPIs {first} to {last}: {kpis['contacts']:,} contacts, right-party contact rate "
+        f"{'–' if rate is None else f'{rate:.1%}'}, {kpis['promises']:,} promises "
+        f"(kept {'–' if kept is None else f'{kept:.1%}'}), recovered "
+        + ", ".join(f"{v} {c}" for c, v in list(kpis["recovered"].items())[:4])
+        + (" …" if len(kpis["recovered"]) > 4 else "")
+        + "; full report: recoverly report kpis",
         highlight=False,
         soft_wrap=True,
     )

@@ -64,7 +64,8 @@ def _print(result: dict[str, Any]) -> None:
     table = Table("KPI", *columns, box=None, title=f"{result['from']} to {result['to']}")
     sources = {**result["branches"], "total": result["total"]}
     for label, key in ROWS:
-        table.add_row(label, *[_cell(sources[c][key]) for c in columns])
+        rate = key.endswith("_rate")
+        table.add_row(label, *[_cell(sources[c][key], rate=rate) for c in columns])
     for bucket in result["total"]["roll_rates"]:
         table.add_row(
             f"roll rate {bucket}", *[_cell(sources[c]["roll_rates"].get(bucket)) for c in columns]
@@ -80,9 +81,9 @@ def _print(result: dict[str, Any]) -> None:
     console.print(table)
 
 
-def _cell(value: object) -> str:
+def _cell(value: object, *, rate: bool = True) -> str:
     if value is None:
         return "–"
     if isinstance(value, float):
-        return f"{value:.1%}"
+        return f"{value:.1%}" if rate else f"{value:,.2f}"
     return f"{value:,}" if isinstance(value, int) else str(value)

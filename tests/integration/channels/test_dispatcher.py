@@ -303,3 +303,24 @@ def test_dispatchers_running_at_once_never_share_a_message(
         {m.message["Message-ID"] for m in smtp_server.deliveries()}
     )
     assert sum(r.claimed > 0 for r in reports) >= 2  # the work was shared
+
+
+def test_a_message_not_sent_within_a_day_of_its_plan_expires_unsent(
+    engine: Engine,
+    tmp_path: Path,
+    smtp_server: SandboxSmtpServer,
+    sms_provider: SandboxSmsProvider,
+) -> None:
+    tenant_id = _setup(engine, tmp_path, accounts=30)
+    late = Clock(START + timedelta(days=3))
+
+    async def go() -> None:
+        adapters = _adapters(smtp_server, sms_provider)
+        await Dispatcher(engine, adapters, CATALOG, clock=late).drain()
+        for adapter in adapters.values():
+            await adapter.aclose()
+
+    asyncio.run(go())
+    assert {s for _, _, s in _rows(engine, tenant_id)} == {"expired"}
+    assert sms_provider.messages() == []
+    assert smtp_server.deliveries() == []

@@ -1,7 +1,7 @@
 """The outbox's state machine in SQL: claim due rows, then record what became of each.
 
 States: ``pending`` (due from ``not_before``) → ``sending`` (claimed, with a lease) →
-``sent`` | ``failed`` | ``blocked`` | ``dead``, or back to ``pending`` with a later
+``sent`` | ``failed`` | ``blocked`` | ``dead`` | ``expired``, or back to ``pending`` with a later
 ``not_before`` (a transient failure, or a contact window that is closed right now).
 A ``sending`` row whose lease ran out belongs to a dispatcher that died: it is claimed
 again and re-sent under the same idempotency key, which the provider de-duplicates.
@@ -25,13 +25,14 @@ from recoverly.store.tables import (
     tenants,
 )
 
-PENDING, SENDING, SENT, FAILED, BLOCKED, DEAD = (
+PENDING, SENDING, SENT, FAILED, BLOCKED, DEAD, EXPIRED = (
     "pending",
     "sending",
     "sent",
     "failed",
     "blocked",
     "dead",
+    "expired",
 )
 
 
@@ -53,6 +54,7 @@ class Claimed:
     timezone: str
     currency: str
     balance_minor: int
+    scheduled_at: datetime
 
 
 def claim(
@@ -109,6 +111,7 @@ def claim(
             p.debtor_timezone.label("timezone"),
             p.currency,
             p.balance_minor,
+            p.scheduled_at,
         )
         .select_from(
             outbox.join(plan_items, and_(p.tenant_id == o.tenant_id, p.plan_id == o.plan_id)).join(
