@@ -14,7 +14,15 @@ from fastapi.routing import APIRoute
 from fastapi_offline import FastAPIOffline
 
 from recoverly.api import errors
-from recoverly.api.routers import accounts, cases, debtors, meta, reports, webhooks
+from recoverly.api.routers import (
+    accounts,
+    activity,
+    cases,
+    debtors,
+    meta,
+    reports,
+    webhooks,
+)
 from recoverly.api.routers.meta import package_version
 from recoverly.config import get_settings
 from recoverly.store import session
@@ -49,6 +57,7 @@ TAGS = [
     {"name": "cases", "description": "Debtor-level units of work, their stage and holds."},
     {"name": "accounts", "description": "Balances, delinquency for a date, payments."},
     {"name": "debtors", "description": "Who owes, how to reach them, contact history."},
+    {"name": "activity", "description": "Record contacts and outcomes, promises, payments."},
     {"name": "reports", "description": "Collection KPIs by strategy branch."},
     {"name": "webhooks", "description": "Provider callbacks, authenticated by signature."},
     {"name": "meta", "description": "Liveness and the caller's grants."},
@@ -86,6 +95,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
         cases.router,
         accounts.router,
         debtors.router,
+        activity.router,
         reports.router,
         webhooks.router,
     ):

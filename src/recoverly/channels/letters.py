@@ -10,22 +10,36 @@ Debtors write in many scripts, Chinese among them, so the letter uses one TrueTy
 with CJK glyphs for everything: WenQuanYi Micro Hei from the Debian package
 ``fonts-wqy-microhei`` by default, or the file named by ``RECOVERLY_LETTER_FONT``. A
 letter the font cannot show is refused rather than posted with empty boxes in it.
+
+Parsing that font (5 MB, ~50,000 glyphs) costs far more than setting a letter, and the
+dispatcher sends letters by the thousand, so each process parses a font file once and
+hands every letter a private copy of the parsed font (see ``_SharedFont``): embedding
+subsets the font in place, so two letters never share one. Each glyph outline is embedded
+as the font file stores it (``_RECALC_BOUNDS``) rather than decoded and re-encoded.
 """
 
 from __future__ import annotations
 
 import asyncio
+import copy
+import logging
 import os
+import threading
 import unicodedata
-from collections.abc import Callable, Mapping
+from array import array
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from datetime import UTC, date, datetime, time
+from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
+from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
-from fpdf.fonts import TTFFont
+from fpdf.fonts import SubsetMap, TTFFont
 
 from recoverly.channels.message import OutgoingMessage, SendResult, SendStatus
 from recoverly.domain.errors import RecoverlyError
@@ -38,6 +52,7 @@ DEFAULT_FONT_PATH = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 PDF_CONTENT_TYPE = "application/pdf"
 
 _FONT_FAMILY = "letter"
+log = logging.getLogger("recoverly.channels.letters")
 # Layout in millimetres. The recipient block sits where a C5/DL window envelope shows it.
 _MARGIN_LEFT = 25.0
 _MARGIN_RIGHT = 20.0
@@ -120,7 +135,10 @@ def render_letter_pdf(
     """
     font = check_letter_font(font_path or letter_font_path())
     pdf = _LetterPDF()
-    pdf.add_font(_FONT_FAMILY, "", font)
+    if _SHARE_PARSED_FONT:
+        _shared_font(font).add_to(pdf)
+    else:
+        _add_freshly_parsed_font(pdf, font)
     _refuse_missing_glyphs(pdf, (message.to, message.subject, message.body, sender))
 
     pdf.set_creation_date(datetime.combine(created, time(), tzinfo=UTC))
@@ -213,6 +231,235 @@ def _refuse_missing_glyphs(pdf: FPDF, texts: tuple[str, ...]) -> None:
             f"the letter font {font.ttffile} has no glyph for {shown}"
             + (f" and {len(missing) - 10} more" if len(missing) > 10 else "")
         )
+
+
+# -- one parsed font, shared between letters ----------------------------------------------
+#
+# fpdf2's ``add_font`` parses the whole font file (~0.45 s for WenQuanYi Micro Hei), and
+# ``FPDF.output`` then subsets that parse in place: fontTools' Subsetter drops every glyph
+# the document does not use, renumbers the rest and rewrites the tables. So one parse serves
+# one document. ``_SharedFont`` parses each font file once per process and gives every
+# letter a copy of its own: a deep copy of the fontTools ``TTFont`` in which the big flat
+# containers (glyph order, metrics, cmaps: strings and numbers only) are copied at C speed
+# and the ~50,000 glyph outlines are copied one at a time, when the letter's subsetting
+# first reads them (``_GlyphsCopiedOnRead``), so a letter pays for the glyphs it uses.
+#
+# Nothing writes to the pristine parse once it is built: every letter reads it, and what a
+# letter changes (its TTFont copy, glyph subset, widths cache, font descriptor) is its own.
+# Copying the tables happens under a lock all the same, so that any lazy loading inside a
+# fontTools table runs one thread at a time. Letters rendered one after another or on
+# several threads are therefore byte for byte the letters a fresh process renders.
+
+# Off only to compare with fpdf2's own way (the tests do) or to bisect a rendering problem.
+_SHARE_PARSED_FONT = True
+
+# fontTools' ``recalcBBoxes``. On, saving the subset decodes, re-measures and re-encodes
+# every glyph the letter embeds (~0.5 ms each, and a Chinese letter embeds a few hundred)
+# and narrows the font-wide bounds in head, hhea and maxp to the subset. Off, each outline
+# is embedded as the font file stores it and those bounds stay the whole font's, which
+# still enclose the subset: pyftsubset's default, and the pages render pixel for pixel the
+# same. The PDF bytes differ from a recalculated subset, so keep this fixed: the letter's
+# hash is its identity in the blob store.
+_RECALC_BOUNDS = False
+
+# Parsed font files kept, least recently used first; letters normally use just one.
+_SHARED_FONTS_MAX = 4
+_shared_fonts: dict[Path, _SharedFont] = {}
+_shared_fonts_lock = threading.Lock()
+
+# The TTFFont attributes (fpdf2 2.8) that a document changes, and those it only reads. A
+# TTFFont with any other attribute is from an fpdf2 this code does not know: then every
+# letter parses the font itself, as fpdf2 does, slowly but safely.
+_PER_DOCUMENT_SLOTS = frozenset(
+    {"i", "ttfont", "cw", "desc", "subset", "missing_glyphs", "biggest_size_pt", "_hbfont"}
+    | {"color_font"}
+)
+_READ_ONLY_SLOTS = frozenset(
+    {"type", "name", "glyph_ids", "cmap", "sp", "ss", "up", "ut", "ttffile", "fontkey"}
+    | {"emphasis", "scale", "unicode_range", "palette_index", "is_compressed", "is_cff"}
+    | {"is_cid_keyed", "is_symbol", "cff_ros", "collection_font_number"}
+)
+# Tables that subsetting decompiles and that hold one entry per glyph: parsed once, too.
+_PRELOADED_TABLES = ("vmtx",)
+# Containers at least this long that hold only immutable values are copied shallowly.
+_LARGE_CONTAINER = 1024
+_IMMUTABLE_TYPES = frozenset({str, bytes, int, float, bool, type(None)})
+
+
+def _shared_font(path: Path) -> _SharedFont:
+    """The parsed font file ``path``, parsed now if it is new or has changed on disk."""
+    stat = path.stat()
+    stamp = (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+    with _shared_fonts_lock:
+        shared = _shared_fonts.pop(path, None)
+        if shared is None or shared.stamp != stamp:
+            shared = _SharedFont(path, stamp)
+        _shared_fonts[path] = shared
+        while len(_shared_fonts) > _SHARED_FONTS_MAX:
+            del _shared_fonts[next(iter(_shared_fonts))]
+        return shared
+
+
+def _add_freshly_parsed_font(pdf: FPDF, path: Path) -> None:
+    """fpdf2's own way: parse the font file for this one document."""
+    pdf.add_font(_FONT_FAMILY, "", path)
+    font = pdf.fonts[_FONT_FAMILY]
+    if isinstance(font, TTFFont):  # pragma: no branch - add_font always makes a TTFFont
+        font.ttfont.recalcBBoxes = _RECALC_BOUNDS
+
+
+class _SharedFont:
+    """One font file, parsed once, of which each letter gets a private copy."""
+
+    def __init__(self, path: Path, stamp: tuple[int, ...]) -> None:
+        self.path = path
+        self.stamp = stamp
+        self._template: TTFFont | None = None
+        scratch = FPDF()
+        scratch.add_font(_FONT_FAMILY, "", path)  # add_font's checks and errors, as before
+        template = scratch.fonts[_FONT_FAMILY]
+        reason = _why_not_shareable(template)
+        if reason is not None or not isinstance(template, TTFFont):
+            log.warning("the letter font %s is parsed for every letter: %s", path, reason)
+            return
+        pristine = template.ttfont
+        for tag in _PRELOADED_TABLES:
+            if tag in pristine:
+                pristine[tag]  # loads the table
+        for subtable in pristine["cmap"].tables:
+            subtable.ensureDecompiled()  # else each decompiles when first read
+        # The bytes fontTools parsed, through its own file handle: the same file even if the
+        # package manager has replaced the path since. Each copy reads from them the tables
+        # nobody has parsed (hinting programs and the like), as a fresh parse would.
+        pristine.reader.file.seek(0)
+        self._data: bytes = pristine.reader.file.read()
+        pristine.close()  # no table can be loaded into the pristine parse from now on
+        self._pristine: Any = pristine
+        self._glyphs: dict[str, Any] = pristine["glyf"].glyphs
+        self._flat_containers = _large_flat_containers(pristine)
+        self._lock = threading.Lock()
+        self._template = template
+
+    def add_to(self, pdf: FPDF) -> None:
+        """Make the font ``_FONT_FAMILY`` in ``pdf``, as ``pdf.add_font`` would."""
+        template = self._template
+        if template is None:
+            _add_freshly_parsed_font(pdf, self.path)
+            return
+        font = TTFFont.__new__(TTFFont)
+        for slot in _READ_ONLY_SLOTS:
+            if hasattr(template, slot):
+                setattr(font, slot, getattr(template, slot))
+        font.i = len(pdf.fonts) + 1
+        font.ttfont = self._copy_ttfont(template.collection_font_number)
+        # Reading the width of a character the font lacks stores it: a copy per letter.
+        widths = template.cw
+        factory = widths.default_factory if isinstance(widths, defaultdict) else None
+        font.cw = defaultdict(factory, widths)
+        font.desc = copy.deepcopy(template.desc)  # output names it and numbers it
+        font.missing_glyphs = []
+        font.biggest_size_pt = 0
+        font._hbfont = None
+        font.color_font = None  # _why_not_shareable: no colour font gets here
+        font.subset = SubsetMap(font)
+        pdf.fonts[template.fontkey] = font
+
+    def _copy_ttfont(self, font_number: int) -> Any:
+        memo: dict[int, Any] = {id(c): copy.copy(c) for c in self._flat_containers}
+        memo[id(self._glyphs)] = _GlyphsCopiedOnRead(self._glyphs)
+        with self._lock:
+            ttfont = copy.deepcopy(self._pristine, memo)
+        # The copy's own reader, over the same bytes: fpdf2 closes it after the output.
+        ttfont.reader = TTFont(BytesIO(self._data), lazy=True, fontNumber=font_number).reader
+        ttfont.recalcBBoxes = _RECALC_BOUNDS
+        return ttfont
+
+
+def _why_not_shareable(font: object) -> str | None:
+    if not isinstance(font, TTFFont):
+        return "not a TrueType/OpenType font"
+    if frozenset(getattr(TTFFont, "__slots__", ())) != _PER_DOCUMENT_SLOTS | _READ_ONLY_SLOTS:
+        return "this fpdf2's TTFFont has attributes this code does not know"
+    if font.color_font is not None:
+        return "a colour font"
+    if not {"glyf", "cmap"} <= font.ttfont.tables.keys() or font.ttfont.reader is None:
+        return "no TrueType outlines (glyf table)"
+    return None
+
+
+def _large_flat_containers(ttfont: Any) -> list[Any]:
+    """The long dicts, lists and arrays of ``ttfont`` and its tables that a shallow copy
+    copies completely, because they hold only immutable values."""
+    owners: list[Any] = [ttfont, *ttfont.tables.values()]
+    for table in ttfont.tables.values():
+        for value in getattr(table, "__dict__", {}).values():
+            if isinstance(value, list):  # e.g. the cmap's subtables
+                owners.extend(item for item in value if hasattr(item, "__dict__"))
+    found: dict[int, Any] = {}
+    for owner in owners:
+        for value in getattr(owner, "__dict__", {}).values():
+            if (
+                isinstance(value, dict | list | array)
+                and len(value) >= _LARGE_CONTAINER
+                and id(value) not in found
+                and _holds_only_immutables(value)
+            ):
+                found[id(value)] = value
+    return list(found.values())
+
+
+def _holds_only_immutables(container: dict[Any, Any] | list[Any] | array[Any]) -> bool:
+    if isinstance(container, array):
+        return True
+    items = [*container.keys(), *container.values()] if isinstance(container, dict) else container
+    types = set(map(type, items))
+    if tuple in types:  # e.g. (advance width, side bearing)
+        types.discard(tuple)
+        types.update(type(item) for value in items if type(value) is tuple for item in value)
+    return types <= _IMMUTABLE_TYPES
+
+
+class _GlyphsCopiedOnRead(MutableMapping[str, Any]):
+    """A letter's glyph outlines (``glyf`` table): the shared parse's, each copied for the
+    letter when first read, because subsetting and saving change glyphs in place."""
+
+    def __init__(self, shared: Mapping[str, Any]) -> None:
+        self._shared = shared
+        self._own: dict[str, Any] = {}
+        self._added: dict[str, None] = {}  # names not in the shared parse, in order
+        self._removed: set[str] = set()
+
+    def __getitem__(self, name: str) -> Any:
+        if name in self._own:
+            return self._own[name]
+        if name in self._removed:
+            raise KeyError(name)
+        glyph = self._own[name] = copy.deepcopy(self._shared[name])
+        return glyph
+
+    def __setitem__(self, name: str, glyph: Any) -> None:
+        self._own[name] = glyph
+        self._removed.discard(name)
+        if name not in self._shared:
+            self._added[name] = None
+
+    def __delitem__(self, name: str) -> None:
+        if name not in self:
+            raise KeyError(name)
+        self._own.pop(name, None)
+        self._added.pop(name, None)
+        if name in self._shared:
+            self._removed.add(name)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._own or (name in self._shared and name not in self._removed)
+
+    def __iter__(self) -> Iterator[str]:
+        yield from (name for name in self._shared if name not in self._removed)
+        yield from self._added
+
+    def __len__(self) -> int:
+        return len(self._shared) - len(self._removed) + len(self._added)
 
 
 def _is_cjk(char: str) -> bool:

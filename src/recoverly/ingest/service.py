@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from pathlib import Path
 
@@ -10,10 +11,17 @@ from sqlalchemy import Connection, Engine
 
 from recoverly.arrangements import service as arrangements
 from recoverly.config import get_settings
+from recoverly.domain.errors import InvalidInput
 from recoverly.ingest import events, portfolio
 from recoverly.ingest.duplicates import DuplicateTracker
-from recoverly.ingest.formats import SourceFile
-from recoverly.ingest.pipeline import ImportOptions, ImportReport, Progress, run_import
+from recoverly.ingest.formats import ROW, SourceFile
+from recoverly.ingest.pipeline import (
+    Handler,
+    ImportOptions,
+    ImportReport,
+    Progress,
+    run_import,
+)
 from recoverly.ingest.spec import CONTACTS, PAYMENTS, PORTFOLIO, PROMISES, FileSpec
 from recoverly.store.bulk import upsert
 from recoverly.store.repositories import imports as repo
@@ -254,3 +262,43 @@ def import_contacts(
         return ContactsHandler(tenant_id, accounts_known, repo.debtor_keys(conn, tenant_id))
 
     return run_import(engine, tenant_id, path, handler, options, progress)
+
+
+RECORD_SPECS = {"payments": PAYMENTS, "promises": PROMISES, "contacts": CONTACTS}
+
+
+def record(
+    conn: Connection, tenant_id: int, kind: str, fields: Mapping[str, str | None], now: datetime
+) -> None:
+    """One payment, promise or contact from the API, through exactly the checks and
+    writes a file's rows go through (allocation, holds), in the caller's transaction.
+
+    Raises:
+        InvalidInput: a field is wrong; the message names each field and why.
+    """
+    spec = RECORD_SPECS[kind]
+    unknown = sorted(set(fields) - set(spec.known))
+    if unknown:
+        raise InvalidInput(f"unknown fields {unknown}; {kind} take {', '.join(spec.known)}")
+    account = [v for v in (fields.get("account_id"),) if v]
+    debtor = [v for v in (fields.get("debtor_id"),) if v]
+    handler: Handler[pl.DataFrame]
+    if kind == "payments":
+        handler = PaymentsHandler(tenant_id, repo.account_keys(conn, tenant_id, account))
+    elif kind == "promises":
+        handler = PromisesHandler(tenant_id, repo.account_keys(conn, tenant_id, account))
+    else:
+        handler = ContactsHandler(
+            tenant_id,
+            repo.account_keys(conn, tenant_id, account),
+            repo.debtor_keys(conn, tenant_id, debtor),
+        )
+    names = sorted(spec.known)
+    batch = pl.DataFrame(
+        {**{name: [fields.get(name)] for name in names}, ROW: [1]},
+        schema={**dict.fromkeys(names, pl.String), ROW: pl.UInt32},
+    )
+    errors, rows = handler.validate(batch)
+    if errors.height:
+        raise InvalidInput("; ".join(errors["message"].to_list()))
+    handler.write(conn, rows, now)

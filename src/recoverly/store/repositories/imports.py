@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import polars as pl
 from sqlalchemy import Connection, select
 
 from recoverly.store.tables import accounts, debtors
 
 
-def account_keys(conn: Connection, tenant_id: int) -> pl.DataFrame:
-    """``account_id, debtor_id, case_id, currency`` of every account of the tenant."""
-    rows = conn.execute(
-        select(
-            accounts.c.account_id, accounts.c.debtor_id, accounts.c.case_id, accounts.c.currency
-        ).where(accounts.c.tenant_id == tenant_id)
-    ).all()
+def account_keys(
+    conn: Connection, tenant_id: int, only: Sequence[str] | None = None
+) -> pl.DataFrame:
+    """``account_id, debtor_id, case_id, currency`` of the tenant's accounts (``only``
+    those named, when given: one API record need not load a whole portfolio's keys)."""
+    query = select(
+        accounts.c.account_id, accounts.c.debtor_id, accounts.c.case_id, accounts.c.currency
+    ).where(accounts.c.tenant_id == tenant_id)
+    if only is not None:
+        query = query.where(accounts.c.account_id.in_(only))
+    rows = conn.execute(query).all()
     return pl.DataFrame(
         rows,
         schema={
@@ -27,6 +33,11 @@ def account_keys(conn: Connection, tenant_id: int) -> pl.DataFrame:
     )
 
 
-def debtor_keys(conn: Connection, tenant_id: int) -> pl.DataFrame:
-    rows = conn.execute(select(debtors.c.debtor_id).where(debtors.c.tenant_id == tenant_id)).all()
+def debtor_keys(
+    conn: Connection, tenant_id: int, only: Sequence[str] | None = None
+) -> pl.DataFrame:
+    query = select(debtors.c.debtor_id).where(debtors.c.tenant_id == tenant_id)
+    if only is not None:
+        query = query.where(debtors.c.debtor_id.in_(only))
+    rows = conn.execute(query).all()
     return pl.DataFrame(rows, schema={"debtor_id": pl.String}, orient="row")

@@ -1,0 +1,95 @@
+"""Recording contacts, promises and payments over the API: the same rules and effects as
+file imports, roles enforced, tenants kept apart, retries harmless."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, select
+
+from recoverly.domain.roles import Role
+from recoverly.store.tables import accounts, holds, payments, promises
+from tests.integration.api.conftest import Api
+from tests.integration.api.seed import HOME, NEIGHBOUR_ONLY
+
+
+def _post(api: Api, path: str, body: dict[str, Any], role: Role = Role.AGENT) -> Any:
+    token = api.tokens[HOME, role]
+    return api.client.post(path, json=body, headers={"Authorization": f"Bearer {token}"})
+
+
+PAYMENT = {
+    "payment_id": "WEB-1",
+    "account_id": "A-AC1",
+    "amount": "10.00",
+    "paid_at": "2026-03-01T09:00:00Z",
+}
+
+
+def test_a_payment_is_recorded_once_and_moves_the_balance(api: Api, engine: Engine) -> None:
+    with engine.connect() as conn:
+        before = conn.execute(
+            select(
+                accounts.c.fees_minor + accounts.c.interest_minor + accounts.c.principal_minor
+            ).where(accounts.c.account_id == "A-AC1")
+        ).scalar_one()
+    first = _post(api, "/api/v1/payments", PAYMENT)
+    again = _post(api, "/api/v1/payments", PAYMENT)
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert first.json() == {"kind": "payment", "id": "WEB-1"}
+    with engine.connect() as conn:
+        after = conn.execute(
+            select(
+                accounts.c.fees_minor + accounts.c.interest_minor + accounts.c.principal_minor
+            ).where(accounts.c.account_id == "A-AC1")
+        ).scalar_one()
+        count = len(conn.execute(select(payments).where(payments.c.payment_id == "WEB-1")).all())
+    assert before - after == 1000
+    assert count == 1
+
+
+def test_bad_records_are_refused_with_the_reason(api: Api) -> None:
+    wrong_ccy = _post(api, "/api/v1/payments", {**PAYMENT, "currency": "EUR"})
+    assert wrong_ccy.status_code == 422
+    assert "differs from the account's USD" in wrong_ccy.json()["error"]["message"]
+    too_precise = _post(api, "/api/v1/payments", {**PAYMENT, "amount": "1.005"})
+    assert too_precise.status_code == 422
+    float_amount = _post(api, "/api/v1/payments", {**PAYMENT, "amount": 1.5})
+    assert float_amount.status_code == 422
+
+
+def test_another_tenants_account_is_unknown(api: Api) -> None:
+    body = {**PAYMENT, "account_id": NEIGHBOUR_ONLY["account_id"]}
+    refused = _post(api, "/api/v1/payments", body)
+    assert refused.status_code == 422
+    assert "no account" in refused.json()["error"]["message"]
+
+
+def test_readonly_may_not_record(api: Api) -> None:
+    assert _post(api, "/api/v1/payments", PAYMENT, role=Role.READONLY).status_code == 403
+
+
+def test_a_dispute_recorded_by_an_agent_opens_a_hold(api: Api, engine: Engine) -> None:
+    body = {"contact_id": "CALL-9", "debtor_id": "A-D1", "channel": "call", "outcome": "dispute"}
+    assert _post(api, "/api/v1/contacts", body).status_code == 201
+    with engine.connect() as conn:
+        kinds = (
+            conn.execute(
+                select(holds.c.kind).where(holds.c.case_id == "C-A-D1", holds.c.ends_at.is_(None))
+            )
+            .scalars()
+            .all()
+        )
+    assert "dispute" in kinds
+
+
+def test_a_promise_is_recorded_pending(api: Api, engine: Engine) -> None:
+    due = (datetime.now(UTC) + timedelta(days=10)).date().isoformat()  # made now
+    body = {"promise_id": "PR-9", "account_id": "A-AC1", "amount": "20", "due_date": due}
+    assert _post(api, "/api/v1/promises", body).status_code == 201
+    with engine.connect() as conn:
+        status = conn.execute(
+            select(promises.c.status).where(promises.c.promise_id == "PR-9")
+        ).scalar_one()
+    assert status == "pending"
