@@ -40,13 +40,34 @@ def serve(
         str, typer.Option("--host", help="Interface to listen on; 0.0.0.0 for all of them.")
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="TCP port.")] = 8000,
+    dispatch: Annotated[
+        bool,
+        typer.Option(
+            "--dispatch/--no-dispatch",
+            help="Also run the dispatcher in the background (sends what the outbox holds).",
+        ),
+    ] = True,
+    interval: Annotated[
+        float, typer.Option("--dispatch-interval", min=1, help="Seconds between dispatch runs.")
+    ] = 30.0,
 ) -> None:
-    """Serve the API under /api/v1, OpenAPI at /openapi.json and offline docs at /docs."""
+    """Serve the API under /api/v1, OpenAPI at /openapi.json and offline docs at /docs,
+    and (unless --no-dispatch) send due messages in the background."""
     import uvicorn
 
     from recoverly.api.app import create_app
+    from recoverly.channels.worker import DispatchWorker
+    from recoverly.config import get_settings
 
     app = create_app()
     base = f"http://{host}:{port}"
     console.print(f"API at {base}/api/v1, docs at {base}/docs", highlight=False)
-    uvicorn.run(app, host=host, port=port, log_config=log_config(), server_header=False)
+    worker = DispatchWorker(app.state.engine, get_settings(), interval) if dispatch else None
+    if worker is not None:
+        worker.start()
+        console.print(f"dispatcher running every {interval:g} s", highlight=False)
+    try:
+        uvicorn.run(app, host=host, port=port, log_config=log_config(), server_header=False)
+    finally:
+        if worker is not None:
+            worker.stop()

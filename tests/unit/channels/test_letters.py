@@ -13,16 +13,21 @@ import asyncio
 import hashlib
 import os
 import re
+import shutil
 import subprocess
 import sys
+import threading
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from recoverly.channels import letters
 from recoverly.channels.letters import (
     DEFAULT_FONT_PATH,
     FONT_ENV_VAR,
@@ -71,6 +76,29 @@ CHINESE = OutgoingMessage(
     ),
     locale="zh-Hans",
 )
+CHINESE_SENDER = "收款服务有限公司\n北京市朝阳区建国路 1 号"
+
+# Many scripts in one letter: glyphs that would stand out in another letter's font.
+MIXED = OutgoingMessage(
+    idempotency_key="outbox-3",
+    to="Zoë Łukasz-Ørsted\nΟδός Αθηνάς 12\nул. Тверская, 7, Москва\n서울특별시 중구",
+    subject="Überfällige Zahlung / 逾期付款 / 延滞のお知らせ",
+    body=(
+        "Sehr geehrte Frau Łukasz-Ørsted,\n"
+        "\n"
+        "Ελληνικά, русский, 한국어, ひらがな カタカナ: € 1.234,56 ± 0,01 — «bitte» zahlen.\n"
+        "\n"
+        "Mit freundlichen Grüßen"
+    ),
+    locale="de-DE",
+)
+
+# The letters the font-sharing tests render, each with its sender.
+LETTERS = {
+    "english": (ENGLISH, SENDER),
+    "chinese": (CHINESE, CHINESE_SENDER),
+    "mixed": (MIXED, SENDER),
+}
 
 
 # -- reading a PDF back -------------------------------------------------------------------
@@ -174,9 +202,7 @@ def english_pdf() -> bytes:
 
 @pytest.fixture(scope="module")
 def chinese_pdf() -> bytes:
-    return render_letter_pdf(
-        CHINESE, sender="收款服务有限公司\n北京市朝阳区建国路 1 号", created=CREATED
-    )
+    return render_letter_pdf(CHINESE, sender=CHINESE_SENDER, created=CREATED)
 
 
 class TestEnglishLetter:
@@ -240,9 +266,7 @@ class TestChineseLetter:
 class TestDeterminism:
     def test_same_letter_same_bytes(self, english_pdf: bytes, chinese_pdf: bytes) -> None:
         assert render_letter_pdf(ENGLISH, sender=SENDER, created=CREATED) == english_pdf
-        again = render_letter_pdf(
-            CHINESE, sender="收款服务有限公司\n北京市朝阳区建国路 1 号", created=CREATED
-        )
+        again = render_letter_pdf(CHINESE, sender=CHINESE_SENDER, created=CREATED)
         assert again == chinese_pdf
 
     def test_another_date_is_another_letter(self, english_pdf: bytes) -> None:
@@ -336,6 +360,162 @@ class TestFont:
         assert "U+0E02" in caught.value.message
 
 
+# -- one parsed font, shared between letters ----------------------------------------------
+
+
+def _digest(pdf: bytes) -> str:
+    return hashlib.sha256(pdf).hexdigest()
+
+
+def _render(name: str, font_path: Path | None = None) -> bytes:
+    message, sender = LETTERS[name]
+    return render_letter_pdf(message, sender=sender, created=CREATED, font_path=font_path)
+
+
+@pytest.fixture(scope="module")
+def fresh_process_digests() -> dict[str, str]:
+    """Each letter's SHA-256 as a process that renders nothing else makes it."""
+    script = (
+        "import hashlib, sys\n"
+        "from tests.unit.channels.test_letters import LETTERS, CREATED\n"
+        "from recoverly.channels.letters import render_letter_pdf\n"
+        "message, sender = LETTERS[sys.argv[1]]\n"
+        "pdf = render_letter_pdf(message, sender=sender, created=CREATED)\n"
+        "sys.stdout.write(hashlib.sha256(pdf).hexdigest())\n"
+    )
+    processes = {
+        name: subprocess.Popen(
+            [sys.executable, "-c", script, name],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            cwd=Path(__file__).resolve().parents[3],
+        )
+        for seed, name in enumerate(LETTERS, start=1)
+    }
+    digests = {}
+    for name, process in processes.items():
+        out, err = process.communicate(timeout=300)
+        assert process.returncode == 0, err
+        digests[name] = out
+    return digests
+
+
+class TestSharedFont:
+    """The font file is parsed once per process and each letter sets a copy of its own: the
+    PDF's font is subset in place, so any state shared by mistake would carry one letter's
+    glyphs into the next letter's bytes."""
+
+    def test_letters_in_a_row_are_the_letters_fresh_processes_render(
+        self, fresh_process_digests: dict[str, str]
+    ) -> None:
+        order = ["chinese", "english", "mixed", "english", "chinese", "mixed", "chinese"]
+        assert [_digest(_render(name)) for name in order] == [
+            fresh_process_digests[name] for name in order
+        ]
+
+    def test_letters_rendered_on_threads_are_the_letters_fresh_processes_render(
+        self, fresh_process_digests: dict[str, str]
+    ) -> None:
+        names = list(LETTERS)
+        workers = 4
+        start = threading.Barrier(workers)
+
+        def render_all(offset: int) -> list[tuple[str, str]]:
+            start.wait(timeout=120)  # all threads render at once, each in its own order
+            order = (names[offset:] + names[:offset]) * 2
+            return [(name, _digest(_render(name))) for name in order]
+
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            results = [
+                pair
+                for rendered in pool.map(render_all, [i % len(names) for i in range(workers)])
+                for pair in rendered
+            ]
+
+        assert len(results) == workers * 2 * len(names)
+        assert all(digest == fresh_process_digests[name] for name, digest in results)
+
+    def test_the_adapter_sending_concurrently_stores_what_fresh_processes_render(
+        self, tmp_path: Path, fresh_process_digests: dict[str, str]
+    ) -> None:
+        adapter = LetterAdapter(LocalBlobStore(tmp_path), sender=SENDER, today=lambda: CREATED)
+
+        async def send_all() -> list[str | None]:
+            results = await asyncio.gather(
+                *(adapter.send(message) for message in [MIXED, ENGLISH] * 3)
+            )
+            return [result.provider_id for result in results]
+
+        assert (
+            asyncio.run(send_all())
+            == [
+                fresh_process_digests["mixed"],
+                fresh_process_digests["english"],
+            ]
+            * 3
+        )
+
+    def test_a_letter_embeds_only_its_own_characters(self) -> None:
+        _render("chinese")
+        _render("mixed")
+        pdf = _render("english")
+        # The ToUnicode map names every glyph in the embedded font subset (and .notdef).
+        embedded = set(_to_unicode(_streams(pdf)).values()) - {"\x00"}
+        printed = set(
+            "".join([ENGLISH.to, ENGLISH.subject, ENGLISH.body, SENDER, "5 March 2024", "1/1"])
+        )
+        assert embedded <= printed
+
+    def test_the_shared_font_gives_the_bytes_of_a_freshly_parsed_one(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        shared = {name: _render(name) for name in LETTERS}
+        monkeypatch.setattr(letters, "_SHARE_PARSED_FONT", False)  # fpdf2's add_font per letter
+        assert {name: _render(name) for name in LETTERS} == shared
+
+    def test_a_font_file_changed_on_disk_is_parsed_again(self, tmp_path: Path) -> None:
+        from fontTools import subset
+        from fontTools.ttLib import TTFont
+
+        font_path = tmp_path / "letter.ttc"
+        shutil.copyfile(DEFAULT_FONT_PATH, font_path)
+        assert pdf_text_lines(_render("chinese", font_path))
+
+        # The same path now holds a font with ASCII glyphs only.
+        latin = TTFont(DEFAULT_FONT_PATH, fontNumber=0)
+        subsetter = subset.Subsetter(subset.Options(notdef_outline=True))
+        subsetter.populate(unicodes=range(0x20, 0x7F))
+        subsetter.subset(latin)
+        latin.save(font_path)
+
+        with pytest.raises(LetterGlyphsMissing, match=r"U\+3002"):  # 。, the first of many
+            _render("chinese", font_path)
+        plain = OutgoingMessage(idempotency_key="k", to="Jane Doe", body="Hello")
+        assert "Hello" in pdf_text_lines(
+            render_letter_pdf(plain, sender="Recoverly", created=CREATED, font_path=font_path)
+        )
+
+    def test_a_letter_copy_of_the_glyphs_leaves_the_shared_ones_alone(self) -> None:
+        shared = {name: SimpleNamespace(data=name.encode()) for name in ("a", "b", "c")}
+        view = letters._GlyphsCopiedOnRead(shared)
+
+        view["a"].data = b"changed"
+        assert view["a"].data == b"changed"  # the letter keeps its copy
+        assert shared["a"].data == b"a"
+        del view["b"]
+        view["z"] = SimpleNamespace(data=b"z")
+
+        assert list(view) == ["a", "c", "z"]
+        assert len(view) == 3
+        assert "b" not in view
+        assert "z" not in shared
+        with pytest.raises(KeyError):
+            view["b"]
+        assert set(shared) == {"a", "b", "c"}
+
+
 # -- line breaking, measured in characters ------------------------------------------------
 
 
@@ -404,7 +584,7 @@ class TestLetterAdapter:
 
     def test_stores_the_pdf_and_answers_its_hash(self, tmp_path: Path, chinese_pdf: bytes) -> None:
         adapter, blobs = self.adapter(tmp_path)
-        adapter.sender = "收款服务有限公司\n北京市朝阳区建国路 1 号"
+        adapter.sender = CHINESE_SENDER
 
         result = asyncio.run(adapter.send(CHINESE))
 

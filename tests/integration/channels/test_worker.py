@@ -1,0 +1,66 @@
+"""The background dispatcher of ``recoverly serve``: sends what is due, stops cleanly."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+
+from recoverly.channels.sandbox.sms_provider import SandboxSmsProvider
+from recoverly.channels.sandbox.smtp_server import SandboxSmtpServer
+from recoverly.channels.worker import DispatchWorker
+from recoverly.config import Settings
+from recoverly.ingest import service as ingest
+from recoverly.simulate.portfolio import PortfolioSpec, write_portfolio
+from recoverly.store.repositories import tenancy
+from recoverly.store.tables import outbox
+from recoverly.strategy import service as strategies
+from recoverly.strategy.run import StrategyChoice, run_day
+from tests.integration.channels.test_dispatcher import STRATEGY
+
+
+def test_the_worker_sends_in_the_background_and_stops(
+    database_url: str,
+    engine: Engine,
+    tmp_path: Path,
+    smtp_server: SandboxSmtpServer,
+    sms_provider: SandboxSmsProvider,
+) -> None:
+    today = datetime.now(UTC).date()
+    path = tmp_path / "p.csv"
+    write_portfolio(PortfolioSpec(accounts=80, seed=9), path)
+    with engine.begin() as conn:
+        tenant_id = tenancy.ensure_tenant(conn, "default", datetime.now(UTC))
+        strategies.publish(conn, tenant_id, STRATEGY, "test", datetime.now(UTC))
+    ingest.import_portfolio(engine, tenant_id, path, today)
+    run_day(engine, tenant_id, today, choice=StrategyChoice("messages"))
+    settings = Settings(
+        database_url=database_url,
+        smtp_host=smtp_server.host,
+        smtp_port=smtp_server.port,
+        twilio_account_sid=sms_provider.account_sid,
+        twilio_auth_token=sms_provider.auth_token,
+        twilio_from="+15005550006",
+        twilio_base_url=sms_provider.base_url,
+        blob_dir=tmp_path / "blobs",
+    )
+    worker = DispatchWorker(engine, settings, interval=0.2)
+    worker.start()
+    deadline = time.monotonic() + 30
+    try:
+        while time.monotonic() < deadline:
+            with engine.connect() as conn:
+                rows = conn.execute(select(outbox.c.status, outbox.c.last_error)).all()
+            # Every row handled: settled, or put back to wait for its contact window.
+            if rows and all(s not in ("pending", "sending") or e for s, e in rows):
+                break
+            time.sleep(0.2)
+    finally:
+        worker.stop(timeout=10)
+    assert not worker._thread.is_alive()
+    statuses = [s for s, _ in rows]
+    assert all(s not in ("pending", "sending") or e for s, e in rows)
+    assert statuses.count("sent") == len(sms_provider.messages()) + len(smtp_server.deliveries())
+    assert all("window closed" in e for s, e in rows if s == "pending")
