@@ -27,7 +27,7 @@ from sqlalchemy import Engine
 
 from recoverly.channels.adapters.base import ChannelAdapter
 from recoverly.channels.message import OutgoingMessage, SendStatus
-from recoverly.channels.templates import Catalog, MessageContext
+from recoverly.channels.templates import Catalog, MessageContext, Rendered
 from recoverly.compliance import screen as compliance
 from recoverly.compliance.packs import pack_key
 from recoverly.compliance.windows import next_opening
@@ -203,7 +203,7 @@ class Dispatcher:
             return self._finish(item, repo.BLOCKED, now, error=error)
         self.checkpoint("checked", item.plan_id)
         try:
-            message, locale, digest = self._render(item)
+            message, rendered = self._render(item)
         except RecoverlyError as exc:
             return self._finish(item, repo.FAILED, now, outcome="failed", error=exc.message)
         self.checkpoint("rendered", item.plan_id)
@@ -222,8 +222,9 @@ class Dispatcher:
                 now,
                 outcome="sent",
                 provider_id=result.provider_id,
-                locale=locale,
-                content_sha256=digest,
+                locale=rendered.locale,
+                template_version=rendered.template_version,
+                content_sha256=rendered.sha256,
                 cost=None if cost is None else (cost, self.policy.cost_currency),
             )
         elif result.status is SendStatus.FAILED:
@@ -237,7 +238,7 @@ class Dispatcher:
         self.checkpoint("recorded", item.plan_id)
         return status
 
-    def _render(self, item: Claimed) -> tuple[OutgoingMessage, str, str]:
+    def _render(self, item: Claimed) -> tuple[OutgoingMessage, Rendered]:
         kind = REACH.get(item.channel)
         with self.engine.connect() as conn:
             to = None if kind is None else repo.address(conn, item.tenant_id, item.debtor_id, kind)
@@ -268,7 +269,7 @@ class Dispatcher:
             subject=rendered.subject,
             locale=rendered.locale,
         )
-        return message, rendered.locale, rendered.sha256
+        return message, rendered
 
     def _finish(
         self,
@@ -280,6 +281,7 @@ class Dispatcher:
         error: str | None = None,
         provider_id: str | None = None,
         locale: str | None = None,
+        template_version: int | None = None,
         content_sha256: str | None = None,
         cost: tuple[Decimal, str] | None = None,
     ) -> str:
@@ -294,6 +296,7 @@ class Dispatcher:
                 error=error,
                 provider_id=provider_id,
                 locale=locale,
+                template_version=template_version,
                 content_sha256=content_sha256,
                 cost=cost,
             )

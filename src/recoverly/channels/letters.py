@@ -355,7 +355,7 @@ class _SharedFont:
         # Reading the width of a character the font lacks stores it: a copy per letter.
         widths = template.cw
         factory = widths.default_factory if isinstance(widths, defaultdict) else None
-        font.cw = widths
+        font.cw = defaultdict(factory, widths)
         font.desc = copy.deepcopy(template.desc)  # output names it and numbers it
         font.missing_glyphs = []
         font.biggest_size_pt = 0

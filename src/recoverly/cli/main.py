@@ -17,6 +17,7 @@ from recoverly.cli import (
     simulate,
     status,
     strategy,
+    templates,
 )
 from recoverly.cli.common import EXIT_BAD_INPUT, err_console
 from recoverly.domain.errors import RecoverlyError
@@ -44,6 +45,7 @@ app.command("run")(daily.run)
 app.add_typer(plan.app, name="plan")
 app.command("dispatch")(dispatch.dispatch)
 app.add_typer(report.app, name="report")
+app.add_typer(templates.app, name="templates")
 app.command("serve")(serve.serve)
 app.add_typer(access.tenant_app, name="tenant")
 app.add_typer(access.user_app, name="user")

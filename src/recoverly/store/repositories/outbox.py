@@ -173,6 +173,7 @@ def finish(
     provider_id: str | None = None,
     error: str | None = None,
     locale: str | None = None,
+    template_version: int | None = None,
     content_sha256: str | None = None,
     cost: tuple[Decimal, str] | None = None,
 ) -> bool:
@@ -192,6 +193,7 @@ def finish(
             provider_id=provider_id,
             last_error=error,
             locale=locale,
+            template_version=template_version,
             content_sha256=content_sha256,
             cost_minor=cost[0] if cost else None,
             cost_currency=cost[1] if cost else None,

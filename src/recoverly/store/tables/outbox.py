@@ -34,6 +34,7 @@ outbox = Table(
     Column("claimed_until", UTCDateTime),
     Column("provider_id", String(128)),
     Column("locale", String(35)),
+    Column("template_version", Integer),
     Column("content_sha256", String(64)),
     Column("last_error", Text),
     # Minor units with fractions: an e-mail can cost a tenth of a cent.

@@ -122,6 +122,7 @@ def upgrade() -> None:
     sa.Column('claimed_until', recoverly.store.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('provider_id', sa.String(length=128), nullable=True),
     sa.Column('locale', sa.String(length=35), nullable=True),
+    sa.Column('template_version', sa.Integer(), nullable=True),
     sa.Column('content_sha256', sa.String(length=64), nullable=True),
     sa.Column('last_error', sa.Text(), nullable=True),
     sa.Column('cost_minor', sa.Numeric(precision=18, scale=6), nullable=True),
