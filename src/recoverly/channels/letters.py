@@ -255,11 +255,13 @@ _SHARE_PARSED_FONT = True
 
 # fontTools' ``recalcBBoxes``. On, saving the subset decodes, re-measures and re-encodes
 # every glyph the letter embeds (~0.5 ms each, and a Chinese letter embeds a few hundred)
-# and narrows the font-wide bounds in head, hhea and maxp to the subset. Off, each outline
-# is embedded as the font file stores it and those bounds stay the whole font's, which
-# still enclose the subset: pyftsubset's default, and the pages render pixel for pixel the
-# same. The PDF bytes differ from a recalculated subset, so keep this fixed: the letter's
-# hash is its identity in the blob store.
+# and narrows the font-wide bounds in head, hhea and maxp to the subset. Off (pyftsubset's
+# default), each outline is embedded as the font file stores it and those bounds stay the
+# whole font's, which still enclose the subset. Outlines, hinting, widths and page content
+# are the same either way; poppler renders the pages identically at 150 dpi, and at 300
+# dpi shifts its anti-aliasing by a fraction of a pixel, as it sizes glyphs by the font's
+# bounds. The PDF bytes do differ, so keep this fixed: a letter's hash is its identity in
+# the blob store.
 _RECALC_BOUNDS = False
 
 # Parsed font files kept, least recently used first; letters normally use just one.
@@ -271,13 +273,41 @@ _shared_fonts_lock = threading.Lock()
 # TTFFont with any other attribute is from an fpdf2 this code does not know: then every
 # letter parses the font itself, as fpdf2 does, slowly but safely.
 _PER_DOCUMENT_SLOTS = frozenset(
-    {"i", "ttfont", "cw", "desc", "subset", "missing_glyphs", "biggest_size_pt", "_hbfont"}
-    | {"color_font"}
+    {
+        "i",
+        "ttfont",
+        "cw",
+        "desc",
+        "subset",
+        "missing_glyphs",
+        "biggest_size_pt",
+        "_hbfont",
+        "color_font",
+    }
 )
 _READ_ONLY_SLOTS = frozenset(
-    {"type", "name", "glyph_ids", "cmap", "sp", "ss", "up", "ut", "ttffile", "fontkey"}
-    | {"emphasis", "scale", "unicode_range", "palette_index", "is_compressed", "is_cff"}
-    | {"is_cid_keyed", "is_symbol", "cff_ros", "collection_font_number"}
+    {
+        "type",
+        "name",
+        "glyph_ids",
+        "cmap",
+        "sp",
+        "ss",
+        "up",
+        "ut",
+        "ttffile",
+        "fontkey",
+        "emphasis",
+        "scale",
+        "unicode_range",
+        "palette_index",
+        "is_compressed",
+        "is_cff",
+        "is_cid_keyed",
+        "is_symbol",
+        "cff_ros",
+        "collection_font_number",
+    }
 )
 # Tables that subsetting decompiles and that hold one entry per glyph: parsed once, too.
 _PRELOADED_TABLES = ("vmtx",)

@@ -475,6 +475,16 @@ class TestSharedFont:
         monkeypatch.setattr(letters, "_SHARE_PARSED_FONT", False)  # fpdf2's add_font per letter
         assert {name: _render(name) for name in LETTERS} == shared
 
+    def test_a_font_it_cannot_share_is_parsed_for_every_letter(
+        self, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        shared = _render("mixed")
+        monkeypatch.setattr(letters, "_shared_fonts", {})
+        monkeypatch.setattr(letters, "_why_not_shareable", lambda font: "a test says so")
+        assert _render("mixed") == shared
+        assert _render("mixed") == shared
+        assert "parsed for every letter: a test says so" in caplog.text
+
     def test_a_font_file_changed_on_disk_is_parsed_again(self, tmp_path: Path) -> None:
         from fontTools import subset
         from fontTools.ttLib import TTFont
