@@ -14,11 +14,17 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from hypothesis import settings
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
 from recoverly.store import session
 from recoverly.store.base import metadata
+
+# Property tests check invariants, not speed: a loaded CI machine must not fail them on a
+# per-example deadline (speed is measured by benchmarks/, never by tests).
+settings.register_profile("recoverly", deadline=None)
+settings.load_profile("recoverly")
 
 PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/test"
 REPO = Path(__file__).resolve().parent.parent

@@ -76,6 +76,7 @@ def test_a_case_keeps_its_branch_whatever_else_the_portfolio_holds(ids: list[str
 
 
 def test_branches_follow_their_weights() -> None:
-    draws = [branch_of(f"C{i}", STRATEGY) for i in range(20_000)]
+    cases = pl.DataFrame({"case_id": [f"C{i}" for i in range(20_000)]})
+    draws = assign(cases, STRATEGY)["branch"].to_list()
     share = draws.count("challenger") / len(draws)
     assert 0.19 < share < 0.21  # weight 20, 20,000 draws: 3 standard deviations is 0.0085
