@@ -158,9 +158,8 @@ def _kpis(
         "calls": int(calls.height),
         "right_party_contacts": rpc,
         "right_party_contact_rate": _rate(rpc_calls, calls.height),
-        "promises": max(
-            promises_said, int(promised.filter(pl.col("made_at").is_not_null()).height)
-        ),
+        "promises": promises_said,
+        "promises_recorded": int(promised.filter(pl.col("made_at").dt.date() >= start).height),
         "promise_rate": _rate(promises_said, rpc),
         "promises_judged": int(judged.height),
         "promise_kept_rate": _rate(kept, judged.height),

@@ -44,19 +44,49 @@ def upsert(
     Returns:
         The number of rows written.
     """
+    frame = _prepared(table, frame, constants)
     if frame.height == 0:
         return 0
+    if conn.dialect.name == "postgresql":
+        conflict = _conflict(table.name, key, update, merge_json, "{c} = {t}.{c} || excluded.{c}")
+        _postgres_merge(conn, table, frame, conflict)
+    else:
+        merge = "{c} = json_patch({t}.{c}, excluded.{c})"
+        _sqlite_insert(conn, table, frame, _conflict(table.name, key, update, merge_json, merge))
+    return frame.height
+
+
+def insert(
+    conn: Connection,
+    table: Table,
+    frame: pl.DataFrame,
+    *,
+    constants: Mapping[str, Any] | None = None,
+) -> int:
+    """Insert rows the caller knows are new, by the fastest route (COPY straight into the
+    table on PostgreSQL); a duplicate key fails the caller's transaction."""
+    frame = _prepared(table, frame, constants)
+    if frame.height == 0:
+        return 0
+    if conn.dialect.name == "postgresql":
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        with raw.cursor() as cur:
+            _copy(cur, table.name, frame)
+    else:
+        _sqlite_insert(conn, table, frame, "")
+    return frame.height
+
+
+def _prepared(
+    table: Table, frame: pl.DataFrame, constants: Mapping[str, Any] | None
+) -> pl.DataFrame:
     for name, value in (constants or {}).items():
         frame = frame.with_columns(pl.lit(value).alias(name))
-    columns = list(frame.columns)
-    unknown = [c for c in columns if c not in table.c]
+    unknown = [c for c in frame.columns if c not in table.c]
     if unknown:
         raise ValueError(f"{table.name} has no columns {unknown}")
-    if conn.dialect.name == "postgresql":
-        _postgres(conn, table, frame, columns, key, update, merge_json)
-    else:
-        _sqlite(conn, table, frame, columns, key, update, merge_json)
-    return frame.height
+    return frame
 
 
 def _set_clause(table: str, update: Sequence[str], merge_json: Sequence[str], merge: str) -> str:
@@ -78,17 +108,10 @@ def _conflict(
     return f"ON CONFLICT ({target}) DO UPDATE SET {_set_clause(table, update, merge_json, merge)}"
 
 
-def _sqlite(
-    conn: Connection,
-    table: Table,
-    frame: pl.DataFrame,
-    columns: list[str],
-    key: Sequence[str],
-    update: Sequence[str],
-    merge_json: Sequence[str],
-) -> None:
+def _sqlite_insert(conn: Connection, table: Table, frame: pl.DataFrame, conflict: str) -> None:
     # SQLAlchemy's SQLite types store dates as ISO text and datetimes as naive UTC text;
     # rows written here must read back exactly as if the ORM had written them.
+    columns = list(frame.columns)
     casts = []
     for name in columns:
         col_type = table.c[name].type
@@ -105,9 +128,7 @@ def _sqlite(
     if casts:
         frame = frame.with_columns(casts)
     placeholders = ", ".join("?" for _ in columns)
-    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({placeholders}) " + _conflict(
-        table.name, key, update, merge_json, "{c} = json_patch({t}.{c}, excluded.{c})"
-    )
+    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({placeholders}) {conflict}"
     raw = conn.connection.driver_connection
     assert raw is not None
     cursor = raw.cursor()
@@ -117,37 +138,32 @@ def _sqlite(
         cursor.close()
 
 
-def _postgres(
-    conn: Connection,
-    table: Table,
-    frame: pl.DataFrame,
-    columns: list[str],
-    key: Sequence[str],
-    update: Sequence[str],
-    merge_json: Sequence[str],
-) -> None:
+def _copy(cur: Any, target: str, frame: pl.DataFrame) -> None:
     # Polars writes the CSV in Rust, so no row passes through Python. In COPY's CSV form an
     # unquoted empty field is NULL and a quoted "" is an empty string, exactly as Polars
     # writes them; timestamps carry their offset.
+    buffer = io.BytesIO()
+    frame.write_csv(buffer, include_header=False)
+    columns = ", ".join(frame.columns)
+    with cur.copy(f"COPY {target} ({columns}) FROM STDIN (FORMAT CSV)") as copy:
+        view = buffer.getbuffer()
+        for start in range(0, len(view), 1 << 20):
+            copy.write(view[start : start + (1 << 20)])
+        del view
+
+
+def _postgres_merge(conn: Connection, table: Table, frame: pl.DataFrame, conflict: str) -> None:
     raw = conn.connection.driver_connection
     assert raw is not None
     stage = f"_stage_{table.name}"
-    col_list = ", ".join(columns)
-    buffer = io.BytesIO()
-    frame.write_csv(buffer, include_header=False)
+    columns = ", ".join(frame.columns)
     with raw.cursor() as cur:
         cur.execute(
             f"CREATE TEMP TABLE IF NOT EXISTS {stage} "
             f"(LIKE {table.name} INCLUDING DEFAULTS) ON COMMIT DROP"
         )
         cur.execute(f"TRUNCATE {stage}")
-        with cur.copy(f"COPY {stage} ({col_list}) FROM STDIN (FORMAT CSV)") as copy:
-            view = buffer.getbuffer()
-            for start in range(0, len(view), 1 << 20):
-                copy.write(view[start : start + (1 << 20)])
-            del view
-        merge = "{c} = {t}.{c} || excluded.{c}"
+        _copy(cur, stage, frame)
         cur.execute(
-            f"INSERT INTO {table.name} ({col_list}) SELECT {col_list} FROM {stage} "
-            + _conflict(table.name, key, update, merge_json, merge)
+            f"INSERT INTO {table.name} ({columns}) SELECT {columns} FROM {stage} {conflict}"
         )

@@ -68,7 +68,7 @@ class DayPlan:
 
     plan: pl.DataFrame
     blocks: pl.DataFrame
-    paths: pl.DataFrame  # the path rows that changed, to upsert
+    paths: pl.DataFrame  # the path rows that changed (``new``: the case had none)
     stages: pl.DataFrame  # case_id, stage: cases whose stage moves
     cases: int
     portfolio: dict[str, dict[str, dict[str, int]]]  # by branch: buckets, balances
@@ -132,6 +132,7 @@ def decide(snapshot: Snapshot, strategy: Strategy, as_of: date) -> DayPlan:
             "bucket",
             "prev_bucket",
             "bucket_since",
+            pl.col("old_status").is_null().alias("new"),
         )
     )
     paths = pl.concat([paths, _closed(snapshot, every, as_of)], how="vertical_relaxed")
@@ -184,6 +185,7 @@ def _closed(snapshot: Snapshot, open_cases: pl.DataFrame, as_of: date) -> pl.Dat
         pl.lit(CLOSED).alias("bucket"),
         pl.col("bucket").alias("prev_bucket"),
         pl.lit(as_of).alias("bucket_since"),
+        pl.lit(False).alias("new"),
     )
 
 

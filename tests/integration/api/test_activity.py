@@ -93,3 +93,27 @@ def test_a_promise_is_recorded_pending(api: Api, engine: Engine) -> None:
             select(promises.c.status).where(promises.c.promise_id == "PR-9")
         ).scalar_one()
     assert status == "pending"
+
+
+def test_another_tenants_objects_cannot_be_written_to(api: Api, engine: Engine) -> None:
+    promise = {
+        "promise_id": "X1",
+        "account_id": NEIGHBOUR_ONLY["account_id"],
+        "amount": "1",
+        "due_date": "2099-01-01",
+    }
+    contact = {
+        "contact_id": "X2",
+        "debtor_id": NEIGHBOUR_ONLY["debtor_id"],
+        "channel": "call",
+        "outcome": "dispute",
+    }
+    assert _post(api, "/api/v1/promises", promise).status_code == 422
+    assert _post(api, "/api/v1/contacts", contact).status_code == 422
+    with engine.connect() as conn:
+        assert (
+            conn.execute(
+                select(holds).where(holds.c.case_id == "C-B-D1", holds.c.kind == "dispute")
+            ).first()
+            is None
+        )

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from recoverly.analytics.kpis import Period, report
 from recoverly.api.deps import AsOf, Caller, Conn
 from recoverly.api.schemas.common import error_responses
+from recoverly.api.schemas.reports import KpiReportOut
 from recoverly.domain.errors import InvalidInput
 
 router = APIRouter(prefix="/reports", tags=["reports"])
@@ -25,6 +26,7 @@ router = APIRouter(prefix="/reports", tags=["reports"])
         "per strategy branch and in total. Definitions: docs/kpis.md."
     ),
     responses=error_responses(401, 422),
+    response_model_by_alias=True,
 )
 def kpis(
     conn: Conn,
@@ -34,8 +36,8 @@ def kpis(
         date | None,
         Query(alias="from", description="First day of the period (default: as_of − 29 days)."),
     ] = None,
-) -> dict[str, Any]:
+) -> KpiReportOut:
     first = start or as_of - timedelta(days=29)
     if first > as_of:
         raise InvalidInput(f"from ({first}) must not be after as_of ({as_of})")
-    return report(conn, caller.tenant_id, Period(first, as_of))
+    return KpiReportOut.model_validate(report(conn, caller.tenant_id, Period(first, as_of)))

@@ -51,5 +51,7 @@ class ContactIn(_In):
 
 
 class RecordedOut(BaseModel):
-    kind: str
-    id: str
+    model_config = ConfigDict(json_schema_extra={"examples": [{"kind": "payment", "id": "PAY-1"}]})
+
+    kind: str = Field(description="payment, promise or contact")
+    id: str = Field(description="The id the record was sent with.")

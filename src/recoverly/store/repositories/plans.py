@@ -83,27 +83,19 @@ def write_decisions(
 ) -> None:
     """Write one chunk of a day's decisions; the caller's transaction makes it atomic.
 
-    Plan items, blocks and outbox rows are insert-once (a resumed run re-deciding a case
-    writes nothing twice); path positions are upserted.
+    Nothing is written twice when a resumed run decides a case again: see the comments.
     """
     tenant = {"tenant_id": tenant_id}
-    bulk.upsert(
-        conn,
-        plan_items,
-        plan,
-        key=["tenant_id", "plan_id"],
-        update=(),
-        constants={**tenant, "created_at": now},
-    )
+    # A case's plan items and outbox rows are written in the chunk that also moves its
+    # path (stamped with the day), and a resumed run skips such cases: these rows are new.
+    bulk.insert(conn, plan_items, plan, constants={**tenant, "created_at": now})
     messages = plan.filter(pl.col("action") == MESSAGE_ACTION).select(
         "plan_id", "channel", "template", pl.col("scheduled_at").alias("not_before")
     )
-    bulk.upsert(
+    bulk.insert(
         conn,
         outbox,
         messages,
-        key=["tenant_id", "plan_id"],
-        update=(),
         constants={
             **tenant,
             "status": OUTBOX_PENDING,
@@ -112,6 +104,7 @@ def write_decisions(
             "updated_at": now,
         },
     )
+    # A blocked case's path may not move, so a resumed run can decide its blocks again.
     bulk.upsert(
         conn,
         plan_blocks,
@@ -120,12 +113,14 @@ def write_decisions(
         update=(),
         constants={**tenant, "as_of": as_of, "created_at": now},
     )
+    bulk.insert(conn, case_paths, paths.filter("new").drop("new"), constants=tenant)
+    moved = paths.filter(~pl.col("new")).drop("new")
     bulk.upsert(
         conn,
         case_paths,
-        paths,
+        moved,
         key=["tenant_id", "case_id"],
-        update=[c for c in paths.columns if c != "case_id"],
+        update=[c for c in moved.columns if c != "case_id"],
         constants=tenant,
     )
     if stages.height:
