@@ -23,6 +23,7 @@ from sqlalchemy import (
     Select,
     Text,
     and_,
+    case,
     cast,
     func,
     or_,
@@ -92,56 +93,66 @@ def _schema(query: Select[tuple[object, ...]]) -> dict[str, pl.DataType]:
     return schema
 
 
-def open_cases(engine: Engine, tenant_id: int) -> pl.DataFrame:
-    return read(
-        engine,
-        select(cases.c.case_id, cases.c.debtor_id, cases.c.stage).where(
-            cases.c.tenant_id == tenant_id, cases.c.closed_at.is_(None)
-        ),
-    )
+REACH_KINDS = ("phone", "email", "address")
 
 
-def account_rows(engine: Engine, tenant_id: int) -> pl.DataFrame:
-    c = accounts.c
-    return read(
-        engine,
+def case_accounts(engine: Engine, tenant_id: int, *, attributes: bool) -> pl.DataFrame:
+    """Every account of every open case, with its case's stage, its debtor's facts, and
+    whether the debtor has a usable point of each kind (``reach_phone``, …; never the
+    values themselves): one query, so the snapshot reads each account once.
+
+    ``attributes`` (the imported columns, as JSON text) is the widest column; it is read
+    only when the strategy's conditions name one.
+    """
+    a, c, d, cp = accounts.c, cases.c, debtors.c, contact_points.c
+    reach = (
         select(
-            c.account_id,
-            c.case_id,
-            c.product,
-            c.currency,
-            c.principal_minor,
-            c.interest_minor,
-            c.fees_minor,
-            c.past_due_since,
-            cast(c.attributes, Text).label("attributes"),
-        ).where(c.tenant_id == tenant_id),
-    )
-
-
-def debtor_rows(engine: Engine, tenant_id: int) -> pl.DataFrame:
-    c = debtors.c
-    return read(
-        engine,
-        select(c.debtor_id, c.debtor_type, c.country, c.region, c.timezone, c.language).where(
-            c.tenant_id == tenant_id
-        ),
-    )
-
-
-def reachable(engine: Engine, tenant_id: int) -> pl.DataFrame:
-    """Which kinds of usable contact point each debtor has (never the values)."""
-    c = contact_points.c
-    return read(
-        engine,
-        select(c.debtor_id, c.kind)
-        .where(
-            c.tenant_id == tenant_id,
-            c.consent != Consent.WITHDRAWN.value,
-            c.verification != Verification.INVALID.value,
+            cp.debtor_id,
+            *[
+                func.max(case((cp.kind == kind, 1), else_=0)).label(f"reach_{kind}")
+                for kind in REACH_KINDS
+            ],
         )
-        .distinct(),
+        .where(
+            cp.tenant_id == tenant_id,
+            cp.consent != Consent.WITHDRAWN.value,
+            cp.verification != Verification.INVALID.value,
+        )
+        .group_by(cp.debtor_id)
+        .subquery("reach")
     )
+    wide = [cast(a.attributes, Text).label("attributes")] if attributes else []
+    query = (
+        select(
+            a.account_id,
+            a.case_id,
+            a.debtor_id,
+            c.stage,
+            a.product,
+            a.currency,
+            a.principal_minor,
+            a.interest_minor,
+            a.fees_minor,
+            a.past_due_since,
+            *wide,
+            d.debtor_type,
+            d.country,
+            d.region,
+            d.timezone,
+            d.language,
+            *[
+                func.coalesce(reach.c[f"reach_{kind}"], 0).label(f"reach_{kind}")
+                for kind in REACH_KINDS
+            ],
+        )
+        .select_from(
+            accounts.join(cases, and_(c.tenant_id == a.tenant_id, c.case_id == a.case_id))
+            .join(debtors, and_(d.tenant_id == a.tenant_id, d.debtor_id == a.debtor_id))
+            .outerjoin(reach, reach.c.debtor_id == a.debtor_id)
+        )
+        .where(a.tenant_id == tenant_id, c.closed_at.is_(None))
+    )
+    return read(engine, query)
 
 
 def active_holds(

@@ -49,12 +49,13 @@ ESCALATION_TIME = time(9, 0)
 
 @dataclass(frozen=True, slots=True)
 class Snapshot:
-    """What the run reads: one frame per store table it needs (see store.snapshot)."""
+    """What the run reads (see store.snapshot).
 
-    cases: pl.DataFrame
+    ``accounts`` has one row per account of an open case, with the case's stage, the
+    debtor's facts and reach flags (``reach_phone``, ``reach_email``, ``reach_address``).
+    """
+
     accounts: pl.DataFrame
-    debtors: pl.DataFrame
-    reach: pl.DataFrame
     holds: pl.DataFrame
     history: pl.DataFrame
     paths: pl.DataFrame
@@ -92,7 +93,7 @@ def decide(snapshot: Snapshot, strategy: Strategy, as_of: date) -> DayPlan:
     state = _position(cases, snapshot, strategy, steps, as_of)
     candidates = _candidates(state, steps, as_of)
     candidates = _schedule(candidates, strategy, as_of)
-    blocks = _unreachable(candidates, snapshot.reach)
+    blocks = _unreachable(candidates)
     # Every broken rule is recorded, so a case that is both unreachable and on hold
     # shows both reasons.
     screened = compliance.screen(
@@ -231,12 +232,9 @@ def features(snapshot: Snapshot, strategy: Strategy, as_of: date) -> pl.DataFram
         .group_by("case_id", maintain_order=True)
         .first()
         .select(
-            "case_id",
-            "account_id",
-            "currency",
-            "product",
-            "attributes",
-            pl.col("past_due_days"),
+            pl.exclude(
+                "principal_minor", "interest_minor", "fees_minor", "balance_minor", "past_due_since"
+            )
         )
     )
     totals = (
@@ -260,10 +258,8 @@ def features(snapshot: Snapshot, strategy: Strategy, as_of: date) -> pl.DataFram
     )
     money = pl.Decimal(38, 4)
     frame = (
-        snapshot.cases.join(lead, on="case_id")
-        .join(totals, on="case_id")
+        lead.join(totals, on="case_id")
         .join(scales, on="currency")
-        .join(snapshot.debtors, on="debtor_id")
         .with_columns(
             (pl.col("balance_minor").cast(money) / pl.col("scale").cast(money)).alias("balance"),
             (pl.col("principal_minor").cast(money) / pl.col("scale").cast(money)).alias(
@@ -272,9 +268,7 @@ def features(snapshot: Snapshot, strategy: Strategy, as_of: date) -> pl.DataFram
             _bucket(pl.col("past_due_days")).alias("bucket"),
             pl.lit(None, pl.Float64).alias("score"),
         )
-        .join(
-            _jurisdictions(snapshot.debtors), on=["country", "region"], how="left", nulls_equal=True
-        )
+        .join(_jurisdictions(lead), on=["country", "region"], how="left", nulls_equal=True)
     )
     wanted = sorted(
         {c.field for s in strategy.segments for c in s.when if c.field.startswith("attributes.")}
@@ -510,11 +504,14 @@ def _schedule(candidates: pl.DataFrame, strategy: Strategy, as_of: date) -> pl.D
     return compliance.instants(local, "local_at", "at").drop("preferred", "start")
 
 
-def _unreachable(candidates: pl.DataFrame, reach: pl.DataFrame) -> pl.DataFrame:
+def _unreachable(candidates: pl.DataFrame) -> pl.DataFrame:
     contacts = candidates.filter(pl.col("action") == compliance.CONTACT).with_columns(
         pl.col("channel").replace_strict(REACH, default=None).alias("needs")
     )
-    missing = contacts.join(reach.rename({"kind": "needs"}), on=["debtor_id", "needs"], how="anti")
+    has = pl.lit(False)
+    for kind in ("phone", "email", "address"):
+        has = pl.when(pl.col("needs") == kind).then(pl.col(f"reach_{kind}") == 1).otherwise(has)
+    missing = contacts.filter(~has)
     return missing.select(
         "cid",
         ("reach.no_" + pl.col("needs")).alias("rule"),

@@ -84,7 +84,7 @@ def run_day(
             grace_days=settings.promise_grace_days,
             tolerance_percent=settings.promise_tolerance_percent,
         )
-    day = decide(read_snapshot(engine, tenant_id, as_of), strategy, as_of)
+    day = decide(read_snapshot(engine, tenant_id, as_of, strategy), strategy, as_of)
     _write(engine, tenant_id, as_of, day, chunk_cases, progress)
     with engine.begin() as conn:
         counts = repo.day_counts(conn, tenant_id, as_of)
@@ -109,13 +109,11 @@ def run_day(
     return {**summary, "already_planned": False}
 
 
-def read_snapshot(engine: Engine, tenant_id: int, as_of: date) -> Snapshot:
+def read_snapshot(engine: Engine, tenant_id: int, as_of: date, strategy: Strategy) -> Snapshot:
     since = history_since(as_of).replace(tzinfo=UTC)
+    named = any(c.field.startswith("attributes.") for s in strategy.segments for c in s.when)
     return Snapshot(
-        cases=snap.open_cases(engine, tenant_id),
-        accounts=snap.account_rows(engine, tenant_id),
-        debtors=snap.debtor_rows(engine, tenant_id),
-        reach=snap.reachable(engine, tenant_id),
+        accounts=snap.case_accounts(engine, tenant_id, attributes=named),
         holds=snap.active_holds(engine, tenant_id, since),
         history=snap.contact_history(engine, tenant_id, since),
         paths=snap.paths(engine, tenant_id),
