@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import Protocol, TypeVar
 
 import polars as pl
-from sqlalchemy import Connection, Engine, insert
+from sqlalchemy import Connection, Engine, Table, insert
 
 from recoverly.domain.findings import Finding
 from recoverly.ingest.formats import ROW, SourceFile
 from recoverly.ingest.spec import FileSpec
+from recoverly.store.session import refresh_statistics
 from recoverly.store.tables import import_runs
 
 Progress = Callable[[int, int], None]
@@ -33,6 +34,7 @@ class Handler(Protocol[Rows]):
     """What one kind of file (portfolio, payments, contacts) brings to the pipeline."""
 
     spec: FileSpec
+    tables: tuple[Table, ...]  # what ``write`` writes, for the planner's statistics
 
     def validate(self, batch: pl.DataFrame) -> tuple[pl.DataFrame, Rows]:
         """Errors (``ROW, column, message, ref_row``) and the good rows, shaped for writing."""
@@ -139,6 +141,8 @@ def run_import(
         )
         tx.commit()
         report.committed = True
+    if report.committed:
+        refresh_statistics(engine, handler.tables)
     return report
 
 

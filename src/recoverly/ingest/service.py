@@ -7,7 +7,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import polars as pl
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, Table
 
 from recoverly.arrangements import service as arrangements
 from recoverly.config import get_settings
@@ -31,6 +31,8 @@ from recoverly.store.tables import (
     contact_attempts,
     contact_points,
     debtors,
+    holds,
+    payment_allocations,
     payments,
     promises,
 )
@@ -55,6 +57,7 @@ _ACCOUNT_OPTIONAL = {
 
 class PortfolioHandler:
     spec: FileSpec = PORTFOLIO
+    tables: tuple[Table, ...] = (debtors, cases, contact_points, accounts)
 
     def __init__(self, tenant_id: int, as_of: date, source: str, columns: list[str]) -> None:
         self.tenant_id = tenant_id
@@ -119,6 +122,7 @@ class PortfolioHandler:
 
 class PaymentsHandler:
     spec: FileSpec = PAYMENTS
+    tables: tuple[Table, ...] = (payments, payment_allocations, accounts, cases)
 
     def __init__(self, tenant_id: int, known: pl.DataFrame) -> None:
         self.tenant_id = tenant_id
@@ -151,6 +155,7 @@ class PaymentsHandler:
 
 class PromisesHandler:
     spec: FileSpec = PROMISES
+    tables: tuple[Table, ...] = (promises,)
 
     def __init__(self, tenant_id: int, known: pl.DataFrame) -> None:
         self.tenant_id = tenant_id
@@ -174,6 +179,7 @@ class PromisesHandler:
 
 class ContactsHandler:
     spec: FileSpec = CONTACTS
+    tables: tuple[Table, ...] = (contact_attempts, holds)
 
     def __init__(self, tenant_id: int, known: pl.DataFrame, known_debtors: pl.DataFrame) -> None:
         self.tenant_id = tenant_id
