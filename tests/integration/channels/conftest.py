@@ -8,13 +8,16 @@ import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl
 
 import pytest
+from sqlalchemy import Engine, update
 
 from recoverly.channels.sandbox.sms_provider import SandboxSmsProvider
 from recoverly.channels.sandbox.smtp_server import SandboxSmtpServer
+from recoverly.store.tables import outbox, plan_items
 
 
 @pytest.fixture(scope="session")
@@ -107,3 +110,17 @@ def silent_port() -> Iterator[int]:
         sock.bind(("127.0.0.1", 0))
         sock.listen(8)
         yield sock.getsockname()[1]
+
+
+def make_due_now(engine: Engine) -> None:
+    """Make every planned message due now and inside its contact window, whatever the
+    hour: tests that run real dispatcher processes (on the real clock) must not depend on
+    the time of day they happen to run at."""
+    now = datetime.now(UTC)
+    offset = 12 - now.hour  # hours to add to UTC to make it about noon
+    zone = "UTC" if offset == 0 else f"Etc/GMT{'-' if offset > 0 else '+'}{abs(offset)}"
+    with engine.begin() as conn:
+        conn.execute(
+            update(plan_items).values(debtor_timezone=zone, scheduled_at=now - timedelta(minutes=1))
+        )
+        conn.execute(update(outbox).values(not_before=now - timedelta(minutes=1)))

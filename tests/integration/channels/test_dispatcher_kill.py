@@ -23,6 +23,7 @@ from recoverly.store.repositories import tenancy
 from recoverly.store.tables import contact_attempts, outbox
 from recoverly.strategy import service as strategies
 from recoverly.strategy.run import StrategyChoice, run_day
+from tests.integration.channels.conftest import make_due_now
 from tests.integration.channels.test_dispatcher import STRATEGY
 
 RECOVERLY = Path(sys.executable).parent / "recoverly"
@@ -43,6 +44,7 @@ def test_killed_dispatchers_lose_and_duplicate_nothing(
         strategies.publish(conn, tenant_id, STRATEGY, "test", datetime.now(UTC))
     ingest.import_portfolio(engine, tenant_id, path, today)
     run_day(engine, tenant_id, today, choice=StrategyChoice("messages"))
+    make_due_now(engine)
     env = dict(
         os.environ,
         RECOVERLY_DATABASE_URL=database_url,
