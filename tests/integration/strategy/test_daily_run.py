@@ -183,3 +183,24 @@ def test_tenants_do_not_see_each_others_plans(engine: Engine, tmp_path: Path) ->
     assert frame.filter(pl.col("tenant_id") == first).height == a["planned_total"] + sum(
         a["escalations"].values()
     )
+
+
+def test_db_check_finds_what_a_run_writes_sound_and_names_a_broken_reference(
+    database_url: str, engine: Engine, tmp_path: Path
+) -> None:
+    from recoverly.store.repositories.integrity import orphans
+    from tests.integration.cli.test_import_cli import cli
+
+    tenant_id = _portfolio(engine, tmp_path, accounts=200)
+    run_day(engine, tenant_id, AS_OF)
+    with engine.connect() as conn:
+        assert set(orphans(conn).values()) == {0}
+    assert cli(database_url, "db", "check").returncode == 0
+    with engine.begin() as conn:
+        row = conn.execute(select(plan_items).limit(1)).one()._asdict()
+        conn.execute(insert(plan_items).values({**row, "plan_id": "P-X", "case_id": "C-NONE"}))
+    with engine.connect() as conn:
+        assert orphans(conn)["plan_items(tenant_id, case_id) -> cases"] == 1
+    done = cli(database_url, "db", "check")
+    assert done.returncode == 1
+    assert "1 rows name nothing" in done.stdout

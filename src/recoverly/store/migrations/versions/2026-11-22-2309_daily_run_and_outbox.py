@@ -60,7 +60,6 @@ def upgrade() -> None:
     sa.Column('bucket', sa.String(length=16), nullable=False),
     sa.Column('prev_bucket', sa.String(length=16), nullable=True),
     sa.Column('bucket_since', sa.Date(), nullable=False),
-    sa.ForeignKeyConstraint(['tenant_id', 'case_id'], ['cases.tenant_id', 'cases.case_id'], name=op.f('fk_case_paths_tenant_id_case_id_cases')),
     sa.PrimaryKeyConstraint('tenant_id', 'case_id', name=op.f('pk_case_paths'))
     )
     op.create_table('plan_blocks',
@@ -77,7 +76,6 @@ def upgrade() -> None:
     sa.Column('segment', sa.String(length=64), nullable=False),
     sa.Column('step', sa.Integer(), nullable=False),
     sa.Column('created_at', recoverly.store.base.UTCDateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['tenant_id', 'case_id'], ['cases.tenant_id', 'cases.case_id'], name=op.f('fk_plan_blocks_tenant_id_case_id_cases')),
     sa.PrimaryKeyConstraint('tenant_id', 'as_of', 'case_id', 'rule', name=op.f('pk_plan_blocks'))
     )
     op.create_table('plan_items',
@@ -104,7 +102,6 @@ def upgrade() -> None:
     sa.Column('currency', sa.CHAR(length=3), nullable=False),
     sa.Column('balance_minor', sa.BigInteger(), nullable=False),
     sa.Column('created_at', recoverly.store.base.UTCDateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['tenant_id', 'case_id'], ['cases.tenant_id', 'cases.case_id'], name=op.f('fk_plan_items_tenant_id_case_id_cases')),
     sa.PrimaryKeyConstraint('tenant_id', 'plan_id', name=op.f('pk_plan_items'))
     )
     with op.batch_alter_table('plan_items', schema=None) as batch_op:
@@ -130,7 +127,6 @@ def upgrade() -> None:
     sa.Column('created_at', recoverly.store.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', recoverly.store.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('sent_at', recoverly.store.base.UTCDateTime(timezone=True), nullable=True),
-    sa.ForeignKeyConstraint(['tenant_id', 'plan_id'], ['plan_items.tenant_id', 'plan_items.plan_id'], name=op.f('fk_outbox_tenant_id_plan_id_plan_items')),
     sa.PrimaryKeyConstraint('tenant_id', 'plan_id', name=op.f('pk_outbox'))
     )
     with op.batch_alter_table('outbox', schema=None) as batch_op:
