@@ -104,11 +104,19 @@ def write_decisions(
             "updated_at": now,
         },
     )
-    # A blocked case's path may not move, so a resumed run can decide its blocks again.
+    # Blocks of a case whose path row this chunk writes are new (a resumed run skips
+    # that case); a blocked case whose path did not move may be decided again on resume.
+    written = paths.select("case_id")
+    bulk.insert(
+        conn,
+        plan_blocks,
+        blocks.join(written, on="case_id", how="semi"),
+        constants={**tenant, "as_of": as_of, "created_at": now},
+    )
     bulk.upsert(
         conn,
         plan_blocks,
-        blocks,
+        blocks.join(written, on="case_id", how="anti"),
         key=["tenant_id", "as_of", "case_id", "rule"],
         update=(),
         constants={**tenant, "as_of": as_of, "created_at": now},
