@@ -103,7 +103,7 @@ def decide(snapshot: Snapshot, strategy: Strategy, as_of: date) -> DayPlan:
         snapshot.holds,
     )
     blocks = pl.concat([blocks, screened])
-    allowed = candidates.filter(~pl.col("cid").is_in(blocks["cid"]))
+    allowed = candidates.join(blocks.select("cid"), on="cid", how="anti")
     planned, deferred = _capacity(allowed, strategy, snapshot.planned)
     blocks = pl.concat([blocks, deferred])
     plan = _plan_rows(planned, strategy, as_of)
@@ -137,7 +137,8 @@ def decide(snapshot: Snapshot, strategy: Strategy, as_of: date) -> DayPlan:
         )
     )
     paths = pl.concat([paths, _closed(snapshot, every, as_of)], how="vertical_relaxed")
-    block_rows = blocks.join(candidates, on="cid").select(
+    kept = candidates.select("cid", "case_id", "channel", "branch", "segment", "step")
+    block_rows = blocks.join(kept, on="cid").select(
         "case_id",
         "channel",
         "rule",
@@ -467,9 +468,9 @@ def _candidates(state: pl.DataFrame, steps: pl.DataFrame, as_of: date) -> pl.Dat
             .otherwise(pl.lit(compliance.CONTACT))
             .alias("action"),
         )
-        .sort("case_id")
-        .with_row_index("cid")
-        .with_columns(pl.col("cid").cast(pl.Int64))
+        # One candidate per case: its id is the case's rank, stable without sorting
+        # the whole (wide) frame.
+        .with_columns(pl.col("case_id").rank("ordinal").cast(pl.Int64).alias("cid"))
     )
 
 
@@ -524,7 +525,9 @@ def _capacity(
     allowed: pl.DataFrame, strategy: Strategy, planned: pl.DataFrame
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Keep what fits today's queues and budgets, largest balances first."""
-    ranked = allowed.sort(["balance_minor", "case_id"], descending=[True, False])
+    ranked = allowed.select("cid", "case_id", "channel", "queue", "balance_minor").sort(
+        ["balance_minor", "case_id"], descending=[True, False]
+    )
     limits: list[tuple[str, pl.Expr, int]] = []
     for queue, cap in strategy.capacity.queues.items():
         used = planned.filter((pl.col("channel") == "call") & (pl.col("queue") == queue)).height
@@ -557,7 +560,7 @@ def _capacity(
             )
         )
     deferred = pl.concat([pl.DataFrame(schema=compliance.BLOCKS_SCHEMA), *over])
-    return ranked.filter(~pl.col("cid").is_in(deferred["cid"])), deferred
+    return allowed.join(deferred.select("cid"), on="cid", how="anti"), deferred
 
 
 def _plan_rows(planned: pl.DataFrame, strategy: Strategy, as_of: date) -> pl.DataFrame:
@@ -588,4 +591,4 @@ def _plan_rows(planned: pl.DataFrame, strategy: Strategy, as_of: date) -> pl.Dat
         "step",
         "currency",
         "balance_minor",
-    ).sort("plan_id")
+    )
