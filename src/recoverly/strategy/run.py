@@ -27,8 +27,6 @@ from recoverly.domain.errors import InvalidInput, NotFound
 from recoverly.store import snapshot as snap
 from recoverly.store.repositories import plans as repo
 from recoverly.store.repositories import strategies as strategies_repo
-from recoverly.store.session import refresh_statistics
-from recoverly.store.tables import case_paths, plan_items
 from recoverly.strategy import service
 from recoverly.strategy.daily import DayPlan, Snapshot, decide
 from recoverly.strategy.loader import default_text, parse
@@ -108,7 +106,6 @@ def run_day(
             "seconds": round(clock.perf_counter() - started, 3),
         }
         repo.finish_run(conn, tenant_id, as_of, summary, datetime.now(UTC))
-    refresh_statistics(engine, (case_paths, plan_items))
     return {**summary, "already_planned": False}
 
 
