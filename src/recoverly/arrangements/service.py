@@ -6,15 +6,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
 
 import polars as pl
-from sqlalchemy import Connection, Row, and_, bindparam, select, update
+from sqlalchemy import Connection, and_, bindparam, select, update
 
 from recoverly.arrangements import allocation, promises
 from recoverly.domain.cases import HoldKind, Stage
 from recoverly.domain.events import Outcome
 from recoverly.store import bulk
+from recoverly.store.frames import query_frame
 from recoverly.store.tables import (
     accounts,
     cases,
@@ -25,8 +25,6 @@ from recoverly.store.tables import (
 from recoverly.store.tables import (
     promises as promises_table,
 )
-
-STR, INT, UTC_TS = pl.String, pl.Int64, pl.Datetime("us", "UTC")
 
 # What a debtor says that stops collection, and the hold it becomes.
 HOLD_FOR_OUTCOME = {
@@ -61,28 +59,18 @@ def apply_payments(
     wanted = [i for i in payment_ids if i not in done]
     if not wanted:
         return 0
-    paid = _frame(
-        conn.execute(
-            select(p.payment_id, p.account_id, p.amount_minor, p.paid_at).where(
-                p.tenant_id == tenant_id, p.payment_id.in_(wanted)
-            )
-        ).all(),
-        {"payment_id": STR, "account_id": STR, "amount_minor": INT, "paid_at": UTC_TS},
+    paid = query_frame(
+        conn,
+        select(p.payment_id, p.account_id, p.amount_minor, p.paid_at).where(
+            p.tenant_id == tenant_id, p.payment_id.in_(wanted)
+        ),
     )
     touched = paid["account_id"].unique().to_list()
-    balances = _frame(
-        conn.execute(
-            select(
-                a.account_id, a.fees_minor, a.interest_minor, a.principal_minor, a.case_id
-            ).where(a.tenant_id == tenant_id, a.account_id.in_(touched))
-        ).all(),
-        {
-            "account_id": STR,
-            "fees_minor": INT,
-            "interest_minor": INT,
-            "principal_minor": INT,
-            "case_id": STR,
-        },
+    balances = query_frame(
+        conn,
+        select(a.account_id, a.fees_minor, a.interest_minor, a.principal_minor, a.case_id).where(
+            a.tenant_id == tenant_id, a.account_id.in_(touched)
+        ),
     )
     allocated, after = allocation.allocate(paid, balances.drop("case_id"), order)
     bulk.upsert(
@@ -171,35 +159,25 @@ def settle_promises(
 ) -> dict[str, int]:
     """Mark pending promises kept or broken as of a day; returns how many of each."""
     pr, p = promises_table.c, payments.c
-    pending = _frame(
-        conn.execute(
-            select(pr.promise_id, pr.account_id, pr.amount_minor, pr.due_date, pr.made_at).where(
-                pr.tenant_id == tenant_id, pr.status == promises.PENDING
-            )
-        ).all(),
-        {
-            "promise_id": STR,
-            "account_id": STR,
-            "amount_minor": INT,
-            "due_date": pl.Date,
-            "made_at": UTC_TS,
-        },
+    pending = query_frame(
+        conn,
+        select(pr.promise_id, pr.account_id, pr.amount_minor, pr.due_date, pr.made_at).where(
+            pr.tenant_id == tenant_id, pr.status == promises.PENDING
+        ),
     )
     if pending.height == 0:
         return {}
-    paid = _frame(
-        conn.execute(
-            select(p.account_id, p.amount_minor, p.paid_at)
-            .select_from(
-                payments.join(
-                    promises_table,
-                    and_(pr.tenant_id == p.tenant_id, pr.account_id == p.account_id),
-                )
+    paid = query_frame(
+        conn,
+        select(p.account_id, p.amount_minor, p.paid_at)
+        .select_from(
+            payments.join(
+                promises_table,
+                and_(pr.tenant_id == p.tenant_id, pr.account_id == p.account_id),
             )
-            .where(p.tenant_id == tenant_id, pr.status == promises.PENDING)
-            .distinct()
-        ).all(),
-        {"account_id": STR, "amount_minor": INT, "paid_at": UTC_TS},
+        )
+        .where(p.tenant_id == tenant_id, pr.status == promises.PENDING)
+        .distinct(),
     )
     decided = promises.settle(
         pending, paid, as_of, grace_days=grace_days, tolerance_percent=tolerance_percent
@@ -260,7 +238,3 @@ def holds_from_outcomes(
                 )
                 opened += 1
     return opened
-
-
-def _frame(rows: Sequence[Row[Any]] | Sequence[Any], schema: dict[str, Any]) -> pl.DataFrame:
-    return pl.DataFrame([tuple(r) for r in rows], schema=schema, orient="row")

@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from functools import cache
 
 import polars as pl
 from sqlalchemy import Engine
@@ -34,7 +35,7 @@ from recoverly.compliance.windows import next_opening
 from recoverly.domain.errors import RecoverlyError
 from recoverly.store import snapshot
 from recoverly.store.repositories import outbox as repo
-from recoverly.store.repositories.outbox import Claimed
+from recoverly.store.repositories.outbox import Claimed, Settlement
 
 # The steps a checkpoint hears about, in order; crash tests stop the dispatcher at each.
 STEPS = ("claimed", "checked", "rendered", "sent", "recorded")
@@ -145,7 +146,7 @@ class Dispatcher:
         by_tenant: dict[int, list[Claimed]] = {}
         for item in items:
             by_tenant.setdefault(item.tenant_id, []).append(item)
-        since = compliance.history_since(now.date()).replace(tzinfo=UTC)
+        since = compliance.history_since(now.date())
         for tenant_id, group in by_tenant.items():
             cases = sorted({i.case_id for i in group})
             debtors = sorted({i.debtor_id for i in group})
@@ -189,7 +190,7 @@ class Dispatcher:
         if now > item.scheduled_at + self.policy.expire_after:
             self.checkpoint("checked", item.plan_id)
             error = f"not sent by {item.scheduled_at + self.policy.expire_after:%Y-%m-%d %H:%M} UTC"
-            return self._finish(item, repo.EXPIRED, now, error=error)
+            return self._finish(item, Settlement(repo.EXPIRED, error=error), now)
         windows = {r for r, _ in broken if r in _window_rules()}
         if broken and len(windows) == len(broken):
             # Only the hour is wrong: wait for the window to open.
@@ -200,26 +201,23 @@ class Dispatcher:
         if broken:
             error = "; ".join(f"{rule}: {message}" for rule, message in broken)
             self.checkpoint("checked", item.plan_id)
-            return self._finish(item, repo.BLOCKED, now, error=error)
+            return self._finish(item, Settlement(repo.BLOCKED, error=error), now)
         self.checkpoint("checked", item.plan_id)
         try:
             message, rendered = self._render(item)
         except RecoverlyError as exc:
-            return self._finish(item, repo.FAILED, now, outcome="failed", error=exc.message)
+            return self._finish(item, _failed(exc.message), now)
         self.checkpoint("rendered", item.plan_id)
         adapter = self.adapters.get(item.channel)
         if adapter is None:
-            error = f"no provider is configured for {item.channel}"
-            return self._finish(item, repo.FAILED, now, outcome="failed", error=error)
+            return self._finish(item, _failed(f"no provider is configured for {item.channel}"), now)
         result = await adapter.send(message)
         self.checkpoint("sent", item.plan_id)
         now = self.clock()
         if result.status is SendStatus.ACCEPTED:
             cost = self.policy.costs.get(item.channel)
-            status = self._finish(
-                item,
+            sent = Settlement(
                 repo.SENT,
-                now,
                 outcome="sent",
                 provider_id=result.provider_id,
                 locale=rendered.locale,
@@ -227,11 +225,12 @@ class Dispatcher:
                 content_sha256=rendered.sha256,
                 cost=None if cost is None else (cost, self.policy.cost_currency),
             )
+            status = self._finish(item, sent, now)
         elif result.status is SendStatus.FAILED:
-            status = self._finish(item, repo.FAILED, now, outcome="failed", error=result.error)
+            status = self._finish(item, _failed(result.error), now)
         elif item.attempts >= self.policy.max_attempts:
             error = f"gave up after {item.attempts} attempts: {result.error}"
-            status = self._finish(item, repo.DEAD, now, outcome="failed", error=error)
+            status = self._finish(item, Settlement(repo.DEAD, outcome="failed", error=error), now)
         else:
             retry = now + self.policy.backoff(item.attempts)
             status = self._postpone(item, retry, result.error or "transient failure", now)
@@ -242,9 +241,7 @@ class Dispatcher:
         kind = REACH.get(item.channel)
         with self.engine.connect() as conn:
             to = None if kind is None else repo.address(conn, item.tenant_id, item.debtor_id, kind)
-            name, since, account_id = repo.facts(
-                conn, item.tenant_id, item.debtor_id, item.account_id
-            )
+            name, since = repo.facts(conn, item.tenant_id, item.debtor_id, item.account_id)
         if to is None:
             raise Unreachable(f"no usable {kind or item.channel} for debtor {item.debtor_id}")
         today = self.clock().date()
@@ -257,7 +254,7 @@ class Dispatcher:
             past_due_days=max((today - since).days, 0) if since else 0,
             reference=item.case_id,
             portal_url=f"{self.policy.portal_url.rstrip('/')}/{item.case_id}",
-            account_masked="•••• " + account_id[-4:],
+            account_masked="•••• " + item.account_id[-4:],
         )
         rendered = self.catalog.render(
             item.template, item.channel, item.language or "en", context, fallback="en"
@@ -271,36 +268,10 @@ class Dispatcher:
         )
         return message, rendered
 
-    def _finish(
-        self,
-        item: Claimed,
-        status: str,
-        now: datetime,
-        *,
-        outcome: str | None = None,
-        error: str | None = None,
-        provider_id: str | None = None,
-        locale: str | None = None,
-        template_version: int | None = None,
-        content_sha256: str | None = None,
-        cost: tuple[Decimal, str] | None = None,
-    ) -> str:
+    def _finish(self, item: Claimed, settled: Settlement, now: datetime) -> str:
         with self.engine.begin() as conn:
-            held = repo.finish(
-                conn,
-                item,
-                self.worker,
-                status=status,
-                now=now,
-                outcome=outcome,
-                error=error,
-                provider_id=provider_id,
-                locale=locale,
-                template_version=template_version,
-                content_sha256=content_sha256,
-                cost=cost,
-            )
-        return status if held else "lost_lease"
+            held = repo.finish(conn, item, self.worker, settled, now)
+        return settled.status if held else "lost_lease"
 
     def _postpone(self, item: Claimed, until: datetime, error: str, now: datetime) -> str:
         with self.engine.begin() as conn:
@@ -313,5 +284,11 @@ def _pack(jurisdiction: str) -> str:
     return pack_key(country, region or None)
 
 
+def _failed(error: str | None) -> Settlement:
+    return Settlement(repo.FAILED, outcome="failed", error=error)
+
+
+@cache
 def _window_rules() -> frozenset[str]:
+    """The rules that are contact windows (packs are fixed while the process runs)."""
     return frozenset(compliance.window_table()["rule"].to_list())

@@ -89,46 +89,35 @@ def run_cycle(
 
 
 async def _dispatch_day(engine: Engine, day: date, blobs: Path) -> dict[str, Any]:
-    from recoverly.channels.adapters.base import ChannelAdapter
-    from recoverly.channels.adapters.smtp import SmtpAdapter, SmtpSettings
-    from recoverly.channels.adapters.twilio import TwilioAdapter, TwilioSettings
+    from recoverly.channels import registry
     from recoverly.channels.dispatcher import Dispatcher, DispatchReport
-    from recoverly.channels.letters import LetterAdapter
-    from recoverly.channels.registry import policy
     from recoverly.channels.sandbox.sms_provider import SandboxSmsProvider
     from recoverly.channels.sandbox.smtp_server import SandboxSmtpServer
     from recoverly.channels.templates import load_catalog
     from recoverly.config import get_settings
-    from recoverly.store.blobs import LocalBlobStore
 
     clock_at = [datetime.combine(day, time.min, tzinfo=UTC) - timedelta(hours=12)]
     with SandboxSmtpServer() as smtp, SandboxSmsProvider() as sms:
-        adapters: dict[str, ChannelAdapter] = {
-            "email": SmtpAdapter(
-                SmtpSettings(
-                    host=smtp.host,
-                    port=smtp.port,
-                    from_address="collections@recoverly.example",
-                    starttls=False,
-                )
-            ),
-            "sms": TwilioAdapter(
-                TwilioSettings(
-                    account_sid=sms.account_sid,
-                    auth_token=sms.auth_token,
-                    from_number="+15005550006",
-                    base_url=sms.base_url,
-                )
-            ),
-            "letter": LetterAdapter(
-                LocalBlobStore(blobs), sender="Recoverly demo", today=lambda: day
-            ),
-        }
+        # The same adapters a real installation gets, configured for the stand-ins.
+        settings = get_settings().model_copy(
+            update={
+                "smtp_host": smtp.host,
+                "smtp_port": smtp.port,
+                "smtp_starttls": False,
+                "twilio_account_sid": sms.account_sid,
+                "twilio_auth_token": sms.auth_token,
+                "twilio_from": "+15005550006",
+                "twilio_base_url": sms.base_url,
+                "twilio_status_callback": None,
+                "blob_dir": blobs,
+            }
+        )
+        adapters = registry.adapters(settings, lambda: day)
         dispatcher = Dispatcher(
             engine,
             adapters,
             load_catalog(),
-            policy=policy(get_settings()),
+            policy=registry.policy(settings),
             worker="demo",
             clock=lambda: clock_at[0],
         )

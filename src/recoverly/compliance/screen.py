@@ -20,7 +20,8 @@ zone, which is also the fastest way Polars has to do it (performance floors).
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 
 import polars as pl
 
@@ -105,6 +106,7 @@ def instants(frame: pl.DataFrame, local: str, out: str) -> pl.DataFrame:
     return frame.join(pl.concat(parts), on=["timezone", local], how="left", nulls_equal=True)
 
 
+@cache
 def window_table() -> pl.DataFrame:
     """Every pack's window for every channel: ``pack, channel, start, end`` and the rule."""
     rows = []
@@ -252,7 +254,7 @@ def _cap(contacts: pl.DataFrame, debts: pl.DataFrame, past: pl.DataFrame, cap: C
 
 
 def history_since(day: date) -> datetime:
-    """The earliest instant any cap looks back to from local ``day`` (with a day's slack
-    for time zones ahead of UTC), so callers read no more history than the rules need."""
+    """The earliest instant (UTC) any cap looks back to from local ``day`` (with a day's
+    slack for time zones ahead of UTC), so callers read no more history than needed."""
     longest = max([c.days for p in packs().values() for c in p.caps] or [1])
-    return datetime.combine(day - timedelta(days=longest + 1), time.min)
+    return datetime.combine(day - timedelta(days=longest + 1), time.min, tzinfo=UTC)

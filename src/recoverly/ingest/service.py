@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -16,7 +17,6 @@ from recoverly.ingest import events, portfolio
 from recoverly.ingest.duplicates import DuplicateTracker
 from recoverly.ingest.formats import ROW, SourceFile
 from recoverly.ingest.pipeline import (
-    Handler,
     ImportOptions,
     ImportReport,
     Progress,
@@ -120,6 +120,14 @@ class PortfolioHandler:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class Keys:
+    """Which of the tenant's keys a handler loads: all (None), or only those named."""
+
+    accounts: Sequence[str] | None = None
+    debtors: Sequence[str] | None = None
+
+
 class PaymentsHandler:
     spec: FileSpec = PAYMENTS
     tables: tuple[Table, ...] = (payments, payment_allocations, accounts, cases)
@@ -128,6 +136,10 @@ class PaymentsHandler:
         self.tenant_id = tenant_id
         self.known = known
         self.duplicates = DuplicateTracker()
+
+    @classmethod
+    def load(cls, conn: Connection, tenant_id: int, keys: Keys) -> PaymentsHandler:
+        return cls(tenant_id, repo.account_keys(conn, tenant_id, keys.accounts))
 
     def validate(self, batch: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         return events.validate_payments(batch, self.known, self.duplicates)
@@ -162,6 +174,10 @@ class PromisesHandler:
         self.known = known
         self.duplicates = DuplicateTracker()
 
+    @classmethod
+    def load(cls, conn: Connection, tenant_id: int, keys: Keys) -> PromisesHandler:
+        return cls(tenant_id, repo.account_keys(conn, tenant_id, keys.accounts))
+
     def validate(self, batch: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         return events.validate_promises(batch, self.known, self.duplicates)
 
@@ -186,6 +202,14 @@ class ContactsHandler:
         self.known = known
         self.known_debtors = known_debtors
         self.duplicates = DuplicateTracker()
+
+    @classmethod
+    def load(cls, conn: Connection, tenant_id: int, keys: Keys) -> ContactsHandler:
+        return cls(
+            tenant_id,
+            repo.account_keys(conn, tenant_id, keys.accounts),
+            repo.debtor_keys(conn, tenant_id, keys.debtors),
+        )
 
     def validate(self, batch: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         return events.validate_contacts(batch, self.known, self.known_debtors, self.duplicates)
@@ -232,11 +256,7 @@ def import_payments(
     progress: Progress | None = None,
 ) -> ImportReport:
     """Import payments; each must name an account the tenant already has."""
-
-    def handler(conn: Connection, _file: SourceFile) -> PaymentsHandler:
-        return PaymentsHandler(tenant_id, repo.account_keys(conn, tenant_id))
-
-    return run_import(engine, tenant_id, path, handler, options, progress)
+    return _import_events(PaymentsHandler, engine, tenant_id, path, options, progress)
 
 
 def import_promises(
@@ -247,11 +267,7 @@ def import_promises(
     progress: Progress | None = None,
 ) -> ImportReport:
     """Import promises to pay; each must name an account the tenant already has."""
-
-    def handler(conn: Connection, _file: SourceFile) -> PromisesHandler:
-        return PromisesHandler(tenant_id, repo.account_keys(conn, tenant_id))
-
-    return run_import(engine, tenant_id, path, handler, options, progress)
+    return _import_events(PromisesHandler, engine, tenant_id, path, options, progress)
 
 
 def import_contacts(
@@ -262,15 +278,28 @@ def import_contacts(
     progress: Progress | None = None,
 ) -> ImportReport:
     """Import contact history, or an exported plan with an ``outcome`` column added."""
+    return _import_events(ContactsHandler, engine, tenant_id, path, options, progress)
 
-    def handler(conn: Connection, _file: SourceFile) -> ContactsHandler:
-        accounts_known = repo.account_keys(conn, tenant_id)
-        return ContactsHandler(tenant_id, accounts_known, repo.debtor_keys(conn, tenant_id))
+
+def _import_events(
+    kind: type[EventHandler],
+    engine: Engine,
+    tenant_id: int,
+    path: Path,
+    options: ImportOptions | None,
+    progress: Progress | None,
+) -> ImportReport:
+    def handler(conn: Connection, _file: SourceFile) -> EventHandler:
+        return kind.load(conn, tenant_id, Keys())
 
     return run_import(engine, tenant_id, path, handler, options, progress)
 
 
-RECORD_SPECS = {"payments": PAYMENTS, "promises": PROMISES, "contacts": CONTACTS}
+RECORDS: dict[str, type[EventHandler]] = {
+    "payments": PaymentsHandler,
+    "promises": PromisesHandler,
+    "contacts": ContactsHandler,
+}
 
 
 def record(
@@ -282,23 +311,17 @@ def record(
     Raises:
         InvalidInput: a field is wrong; the message names each field and why.
     """
-    spec = RECORD_SPECS[kind]
+    handler_class = RECORDS[kind]
+    spec = handler_class.spec
     unknown = sorted(set(fields) - set(spec.known))
     if unknown:
         raise InvalidInput(f"unknown fields {unknown}; {kind} take {', '.join(spec.known)}")
-    account = [v for v in (fields.get("account_id"),) if v]
-    debtor = [v for v in (fields.get("debtor_id"),) if v]
-    handler: Handler[pl.DataFrame]
-    if kind == "payments":
-        handler = PaymentsHandler(tenant_id, repo.account_keys(conn, tenant_id, account))
-    elif kind == "promises":
-        handler = PromisesHandler(tenant_id, repo.account_keys(conn, tenant_id, account))
-    else:
-        handler = ContactsHandler(
-            tenant_id,
-            repo.account_keys(conn, tenant_id, account),
-            repo.debtor_keys(conn, tenant_id, debtor),
-        )
+    # Only the keys this record names: one API call need not load a portfolio's keys.
+    keys = Keys(
+        accounts=[v for v in (fields.get("account_id"),) if v],
+        debtors=[v for v in (fields.get("debtor_id"),) if v],
+    )
+    handler = handler_class.load(conn, tenant_id, keys)
     names = sorted(spec.known)
     batch = pl.DataFrame(
         {**{name: [fields.get(name)] for name in names}, ROW: [1]},
@@ -308,3 +331,6 @@ def record(
     if errors.height:
         raise InvalidInput("; ".join(errors["message"].to_list()))
     handler.write(conn, rows, now)
+
+
+EventHandler = PaymentsHandler | PromisesHandler | ContactsHandler

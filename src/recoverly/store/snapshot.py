@@ -15,11 +15,7 @@ from datetime import date, datetime
 import connectorx as cx
 import polars as pl
 from sqlalchemy import (
-    Boolean,
-    Date,
-    DateTime,
     Engine,
-    Integer,
     Select,
     Text,
     and_,
@@ -32,7 +28,7 @@ from sqlalchemy import (
 
 from recoverly.domain.events import Outcome
 from recoverly.domain.parties import Consent, Verification
-from recoverly.store.base import UTCDateTime
+from recoverly.store.frames import query_frame
 from recoverly.store.tables import (
     accounts,
     case_paths,
@@ -45,8 +41,6 @@ from recoverly.store.tables import (
     plan_items,
     promises,
 )
-
-UTC_INSTANT = pl.Datetime("us", "UTC")
 
 
 def read(engine: Engine, query: Select[tuple[object, ...]], *, bulk: bool = True) -> pl.DataFrame:
@@ -66,34 +60,13 @@ def read(engine: Engine, query: Select[tuple[object, ...]], *, bulk: bool = True
         # connectorx opens SQLite files without reading the write-ahead log, so it misses
         # recent commits; SQLite's own driver reads them (and is fast enough there).
         with engine.connect() as conn:
-            rows = conn.execute(query).all()
-        schema = _schema(query)
-        frame = pl.DataFrame(rows, schema=schema, orient="row", infer_schema_length=None)
+            frame = query_frame(conn, query)
     assert isinstance(frame, pl.DataFrame)
     return frame.with_columns(
         pl.col(name).dt.replace_time_zone("UTC")
         for name, dtype in frame.schema.items()
         if isinstance(dtype, pl.Datetime) and dtype.time_zone is None
     )
-
-
-def _schema(query: Select[tuple[object, ...]]) -> dict[str, pl.DataType]:
-    """Polars types for a query's columns, so that even an empty result is typed."""
-    schema: dict[str, pl.DataType] = {}
-    for column in query.selected_columns:
-        kind = column.type
-        if isinstance(kind, UTCDateTime | DateTime):
-            dtype: pl.DataType = UTC_INSTANT
-        elif isinstance(kind, Date):
-            dtype = pl.Date()
-        elif isinstance(kind, Integer):
-            dtype = pl.Int64()
-        elif isinstance(kind, Boolean):
-            dtype = pl.Boolean()
-        else:
-            dtype = pl.String()
-        schema[column.name] = dtype
-    return schema
 
 
 REACH_KINDS = ("phone", "email", "address")

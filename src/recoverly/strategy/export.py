@@ -44,13 +44,11 @@ def export_plan(
     if plans.find_run(conn, tenant_id, day) is None:
         raise NotFound(f"no plan for {day}: run `recoverly run --as-of {day}` first")
     actions = (*CONTACT_ACTIONS, "escalation") if escalations else CONTACT_ACTIONS
-    frame = plans.plan_frame(conn, tenant_id, day, actions)
-    if frame.height:
-        frame = frame.select(*CONTRACT, *EXTRA).with_columns(
-            pl.col("scheduled_at").dt.convert_time_zone("UTC").dt.strftime("%Y-%m-%dT%H:%M:%SZ")
-        )
-    else:
-        frame = pl.DataFrame(schema=dict.fromkeys((*CONTRACT, *EXTRA), pl.String))
+    frame = (
+        plans.plan_frame(conn, tenant_id, day, actions)
+        .select(*CONTRACT, *EXTRA)
+        .with_columns(pl.col("scheduled_at").dt.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    )
     out.parent.mkdir(parents=True, exist_ok=True)
     part = out.with_name(out.name + ".part")
     frame.write_csv(part)

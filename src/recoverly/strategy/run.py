@@ -110,7 +110,7 @@ def run_day(
 
 
 def read_snapshot(engine: Engine, tenant_id: int, as_of: date, strategy: Strategy) -> Snapshot:
-    since = history_since(as_of).replace(tzinfo=UTC)
+    since = history_since(as_of)
     named = any(c.field.startswith("attributes.") for s in strategy.segments for c in s.when)
     return Snapshot(
         accounts=snap.case_accounts(engine, tenant_id, attributes=named),

@@ -12,13 +12,14 @@ e-mail address and phone number in a provider's message (providers like to echo 
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
-from recoverly.channels.message import OutgoingMessage, SendResult
+from recoverly.channels.message import OutgoingMessage, SendResult, SendStatus
 from recoverly.domain.errors import InvalidInput, NotPermitted
 from recoverly.domain.events import Channel
 from recoverly.domain.roles import PersonalField, mask
@@ -93,3 +94,22 @@ def redact(text: str) -> str:
     """``text`` with every e-mail address and phone number masked, for logs and errors."""
     text = _EMAIL.sub(lambda m: mask(m.group(), PersonalField.EMAIL) or "", text)
     return _PHONE.sub(lambda m: mask(m.group(), PersonalField.PHONE) or "", text)
+
+
+def logged_result(
+    log: logging.Logger,
+    field: PersonalField,
+    message: OutgoingMessage,
+    status: SendStatus,
+    provider_id: str | None,
+    error: str | None,
+) -> SendResult:
+    """An adapter's answer, logged with the address masked and personal data redacted
+    from the provider's error text."""
+    error = redact(error) if error is not None else None
+    to = mask(message.to, field)
+    if status is SendStatus.ACCEPTED:
+        log.info("accepted %s for %s", provider_id, to)
+    else:
+        log.warning("%s for %s (key %s): %s", status, to, message.idempotency_key, error)
+    return SendResult(status=status, provider_id=provider_id, error=error)

@@ -24,10 +24,10 @@ from email.message import EmailMessage
 
 import aiosmtplib
 
-from recoverly.channels.adapters.base import redact
+from recoverly.channels.adapters.base import logged_result
 from recoverly.channels.message import OutgoingMessage, SendResult, SendStatus
 from recoverly.domain.events import Channel
-from recoverly.domain.roles import PersonalField, mask
+from recoverly.domain.roles import PersonalField
 
 log = logging.getLogger("recoverly.channels.smtp")
 
@@ -125,7 +125,9 @@ class SmtpAdapter:
         try:
             mail = build_email(message, self.settings)
         except ValueError as exc:
-            return self._outcome(message, SendStatus.FAILED, None, f"not sendable: {exc}")
+            return logged_result(
+                log, PersonalField.EMAIL, message, SendStatus.FAILED, None, f"not sendable: {exc}"
+            )
         settings = self.settings
         try:
             await aiosmtplib.send(
@@ -145,33 +147,33 @@ class SmtpAdapter:
             codes = [refusal.code for refusal in exc.recipients]
             replies = "; ".join(f"{r.code} {r.message}" for r in exc.recipients)
             status = SendStatus.FAILED if codes and min(codes) >= 500 else SendStatus.RETRY
-            return self._outcome(message, status, None, f"recipient refused: {replies}")
+            return logged_result(
+                log, PersonalField.EMAIL, message, status, None, f"recipient refused: {replies}"
+            )
         except aiosmtplib.SMTPResponseException as exc:
             status = SendStatus.FAILED if 500 <= exc.code < 600 else SendStatus.RETRY
-            return self._outcome(message, status, None, f"{exc.code} {exc.message}")
+            return logged_result(
+                log, PersonalField.EMAIL, message, status, None, f"{exc.code} {exc.message}"
+            )
         except OSError as exc:
             # Timeouts, refused or dropped connections (aiosmtplib's own are OSErrors too).
-            return self._outcome(message, SendStatus.RETRY, None, f"{type(exc).__name__}: {exc}")
+            return logged_result(
+                log,
+                PersonalField.EMAIL,
+                message,
+                SendStatus.RETRY,
+                None,
+                f"{type(exc).__name__}: {exc}",
+            )
         except aiosmtplib.SMTPException as exc:
             # The server lacks what the settings require (STARTTLS, AUTH, SMTPUTF8): a
             # configuration mismatch that no retry of this message resolves.
-            return self._outcome(message, SendStatus.FAILED, None, f"not possible: {exc}")
-        return self._outcome(message, SendStatus.ACCEPTED, str(mail["Message-ID"]), None)
+            return logged_result(
+                log, PersonalField.EMAIL, message, SendStatus.FAILED, None, f"not possible: {exc}"
+            )
+        return logged_result(
+            log, PersonalField.EMAIL, message, SendStatus.ACCEPTED, str(mail["Message-ID"]), None
+        )
 
     async def aclose(self) -> None:
         """Nothing to release: each message had its own connection."""
-
-    def _outcome(
-        self,
-        message: OutgoingMessage,
-        status: SendStatus,
-        provider_id: str | None,
-        error: str | None,
-    ) -> SendResult:
-        error = redact(error) if error is not None else None
-        to = mask(message.to, PersonalField.EMAIL)
-        if status is SendStatus.ACCEPTED:
-            log.info("smtp accepted %s for %s", provider_id, to)
-        else:
-            log.warning("smtp %s for %s (key %s): %s", status, to, message.idempotency_key, error)
-        return SendResult(status=status, provider_id=provider_id, error=error)

@@ -43,11 +43,11 @@ from recoverly.channels.adapters.base import (
     DeliveryStatus,
     InvalidReceipt,
     InvalidSignature,
-    redact,
+    logged_result,
 )
 from recoverly.channels.message import OutgoingMessage, SendResult, SendStatus
 from recoverly.domain.events import Channel
-from recoverly.domain.roles import PersonalField, mask
+from recoverly.domain.roles import PersonalField
 
 log = logging.getLogger("recoverly.channels.twilio")
 
@@ -143,8 +143,15 @@ class TwilioAdapter:
                 timeout=settings.timeout,
             )
         except httpx.TransportError as exc:  # timeouts, refused and dropped connections
-            return self._outcome(message, SendStatus.RETRY, None, f"{type(exc).__name__}: {exc}")
-        return self._outcome(message, *_interpret(response))
+            return logged_result(
+                log,
+                PersonalField.PHONE,
+                message,
+                SendStatus.RETRY,
+                None,
+                f"{type(exc).__name__}: {exc}",
+            )
+        return logged_result(log, PersonalField.PHONE, message, *_interpret(response))
 
     async def aclose(self) -> None:
         if self._owns_client:
@@ -160,21 +167,6 @@ class TwilioAdapter:
         traceback: TracebackType | None,
     ) -> None:
         await self.aclose()
-
-    def _outcome(
-        self,
-        message: OutgoingMessage,
-        status: SendStatus,
-        provider_id: str | None,
-        error: str | None,
-    ) -> SendResult:
-        error = redact(error) if error is not None else None
-        to = mask(message.to, PersonalField.PHONE)
-        if status is SendStatus.ACCEPTED:
-            log.info("twilio accepted %s for %s", provider_id, to)
-        else:
-            log.warning("twilio %s for %s (key %s): %s", status, to, message.idempotency_key, error)
-        return SendResult(status=status, provider_id=provider_id, error=error)
 
 
 def _interpret(response: httpx.Response) -> tuple[SendStatus, str | None, str | None]:

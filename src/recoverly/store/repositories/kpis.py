@@ -3,13 +3,13 @@ with the strategy branch that worked the case (``unassigned`` before any run).""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Connection, and_, func, select
+from sqlalchemy import Connection, Select, and_, func, or_, select
 
+from recoverly.store.frames import query_frame
 from recoverly.store.tables import (
     accounts,
     case_paths,
@@ -25,12 +25,9 @@ from recoverly.store.tables import (
 
 UNASSIGNED = "unassigned"
 
-
-def _branch_of_case() -> Any:
-    # Grouped by the raw column: PostgreSQL does not match a coalesce() with a bound
-    # parameter in SELECT to the same expression in GROUP BY. Nulls become UNASSIGNED
-    # in _frame.
-    return case_paths.c.branch
+# Grouped by the raw column: PostgreSQL does not match a coalesce() with a bound parameter
+# in SELECT to the same expression in GROUP BY. Nulls become UNASSIGNED in _branched.
+BRANCH = case_paths.c.branch.label("branch")
 
 
 def runs(conn: Connection, tenant_id: int, start: date, end: date) -> list[tuple[date, Any]]:
@@ -49,7 +46,7 @@ def contacts(conn: Connection, tenant_id: int, since: datetime, until: datetime)
     """``branch, channel, direction, outcome`` of every contact in ``[since, until)``."""
     c, p = contact_attempts.c, plan_items.c
     branch = func.coalesce(p.branch, case_paths.c.branch).label("branch")
-    rows = conn.execute(
+    query = (
         select(branch, c.channel, c.direction, c.outcome)
         .select_from(
             contact_attempts.outerjoin(
@@ -68,16 +65,8 @@ def contacts(conn: Connection, tenant_id: int, since: datetime, until: datetime)
             )
         )
         .where(c.tenant_id == tenant_id, c.at >= since, c.at < until)
-    ).all()
-    return _frame(
-        rows,
-        {
-            "branch": pl.String,
-            "channel": pl.String,
-            "direction": pl.String,
-            "outcome": pl.String,
-        },
     )
+    return _branched(conn, query)
 
 
 def _by_account_case(table: Any) -> Any:
@@ -92,50 +81,46 @@ def _by_account_case(table: Any) -> Any:
 
 def payments_in(conn: Connection, tenant_id: int, since: datetime, until: datetime) -> pl.DataFrame:
     p = payments.c
-    rows = conn.execute(
-        select(_branch_of_case(), p.currency, func.sum(p.amount_minor), func.count())
+    query = (
+        select(
+            BRANCH,
+            p.currency,
+            func.sum(p.amount_minor).label("amount_minor"),
+            func.count().label("count"),
+        )
         .select_from(_by_account_case(payments))
         .where(p.tenant_id == tenant_id, p.paid_at >= since, p.paid_at < until)
-        .group_by(_branch_of_case(), p.currency)
-    ).all()
-    return _frame(
-        rows,
-        {
-            "branch": pl.String,
-            "currency": pl.String,
-            "amount_minor": pl.Int64,
-            "count": pl.Int64,
-        },
+        .group_by(case_paths.c.branch, p.currency)
     )
+    return _branched(conn, query)
 
 
 def promises_in(conn: Connection, tenant_id: int, start: date, end: date) -> pl.DataFrame:
     """Promises made in the period and promises due in it, with their status."""
     pr = promises.c
-    rows = conn.execute(
-        select(_branch_of_case(), pr.status, pr.made_at, pr.due_date)
+    query = (
+        select(BRANCH, pr.status, pr.made_at, pr.due_date)
         .select_from(_by_account_case(promises))
-        .where(pr.tenant_id == tenant_id)
-    ).all()
-    frame = _frame(
-        rows,
-        {
-            "branch": pl.String,
-            "status": pl.String,
-            "made_at": pl.Datetime("us", "UTC"),
-            "due_date": pl.Date,
-        },
+        .where(
+            pr.tenant_id == tenant_id,
+            or_(
+                and_(pr.made_at >= _instant(start), pr.made_at < _instant(end + timedelta(days=1))),
+                pr.due_date.between(start, end),
+            ),
+        )
     )
-    return frame.filter(
-        pl.col("made_at").dt.date().is_between(start, end)
-        | pl.col("due_date").is_between(start, end)
-    )
+    return _branched(conn, query)
 
 
 def costs_in(conn: Connection, tenant_id: int, since: datetime, until: datetime) -> pl.DataFrame:
     o, p = outbox.c, plan_items.c
-    rows = conn.execute(
-        select(p.branch, o.cost_currency, func.sum(o.cost_minor), func.count())
+    query = (
+        select(
+            p.branch,
+            o.cost_currency.label("currency"),
+            func.sum(o.cost_minor).label("cost_minor"),
+            func.count().label("count"),
+        )
         .select_from(
             outbox.join(plan_items, and_(p.tenant_id == o.tenant_id, p.plan_id == o.plan_id))
         )
@@ -146,24 +131,16 @@ def costs_in(conn: Connection, tenant_id: int, since: datetime, until: datetime)
             o.cost_minor.is_not(None),
         )
         .group_by(p.branch, o.cost_currency)
-    ).all()
-    return _frame(
-        rows,
-        {
-            "branch": pl.String,
-            "currency": pl.String,
-            "cost_minor": pl.Decimal(24, 6),
-            "count": pl.Int64,
-        },
     )
+    return _branched(conn, query)
 
 
 def complaints_in(
     conn: Connection, tenant_id: int, since: datetime, until: datetime
 ) -> pl.DataFrame:
     h = holds.c
-    rows = conn.execute(
-        select(_branch_of_case(), func.count())
+    query = (
+        select(BRANCH, func.count().label("count"))
         .select_from(
             holds.outerjoin(
                 case_paths,
@@ -176,11 +153,14 @@ def complaints_in(
             h.created_at >= since,
             h.created_at < until,
         )
-        .group_by(_branch_of_case())
-    ).all()
-    return _frame(rows, {"branch": pl.String, "count": pl.Int64})
+        .group_by(case_paths.c.branch)
+    )
+    return _branched(conn, query)
 
 
-def _frame(rows: Sequence[Any], schema: dict[str, Any]) -> pl.DataFrame:
-    frame = pl.DataFrame([tuple(r) for r in rows], schema=schema, orient="row")
-    return frame.with_columns(pl.col("branch").fill_null(UNASSIGNED))
+def _instant(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def _branched(conn: Connection, query: Select[Any]) -> pl.DataFrame:
+    return query_frame(conn, query).with_columns(pl.col("branch").fill_null(UNASSIGNED))

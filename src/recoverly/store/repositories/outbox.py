@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import Connection, and_, func, or_, select, tuple_, update
+from sqlalchemy import ColumnElement, Connection, and_, func, or_, select, tuple_, update
 
 from recoverly.store.tables import (
     accounts,
@@ -146,8 +146,8 @@ def address(conn: Connection, tenant_id: int, debtor_id: str, kind: str) -> str 
 
 def facts(
     conn: Connection, tenant_id: int, debtor_id: str, account_id: str
-) -> tuple[str, date | None, str]:
-    """The debtor's name, the account's past-due-since date (else due date), and its id."""
+) -> tuple[str, date | None]:
+    """The debtor's name and the account's past-due-since date (else its due date)."""
     name = conn.execute(
         select(debtors.c.name).where(
             debtors.c.tenant_id == tenant_id, debtors.c.debtor_id == debtor_id
@@ -159,52 +159,59 @@ def facts(
             a.tenant_id == tenant_id, a.account_id == account_id
         )
     ).one()
-    return name, row.past_due_since or row.due_date, account_id
+    return name, row.past_due_since or row.due_date
+
+
+@dataclass(frozen=True, slots=True)
+class Settlement:
+    """What became of a claimed row: its final status, and the contact it was (if any)."""
+
+    status: str
+    outcome: str | None = None  # the contact's outcome; None: no contact took place
+    error: str | None = None
+    provider_id: str | None = None
+    locale: str | None = None
+    template_version: int | None = None
+    content_sha256: str | None = None
+    cost: tuple[Decimal, str] | None = None
+
+
+def _held(item: Claimed, worker: str) -> ColumnElement[bool]:
+    """The row, if ``worker`` still holds its claim (a lost lease changes nothing)."""
+    o = outbox.c
+    return and_(
+        o.tenant_id == item.tenant_id,
+        o.plan_id == item.plan_id,
+        o.status == SENDING,
+        o.claimed_by == worker,
+    )
 
 
 def finish(
-    conn: Connection,
-    item: Claimed,
-    worker: str,
-    *,
-    status: str,
-    now: datetime,
-    outcome: str | None = None,
-    provider_id: str | None = None,
-    error: str | None = None,
-    locale: str | None = None,
-    template_version: int | None = None,
-    content_sha256: str | None = None,
-    cost: tuple[Decimal, str] | None = None,
+    conn: Connection, item: Claimed, worker: str, settled: Settlement, now: datetime
 ) -> bool:
     """Record a terminal state (and the contact it was), if this worker still holds the
     row; returns False when the lease was lost to another dispatcher."""
-    o = outbox.c
     done = conn.execute(
         update(outbox)
-        .where(
-            o.tenant_id == item.tenant_id,
-            o.plan_id == item.plan_id,
-            o.status == SENDING,
-            o.claimed_by == worker,
-        )
+        .where(_held(item, worker))
         .values(
-            status=status,
-            provider_id=provider_id,
-            last_error=error,
-            locale=locale,
-            template_version=template_version,
-            content_sha256=content_sha256,
-            cost_minor=cost[0] if cost else None,
-            cost_currency=cost[1] if cost else None,
-            sent_at=now if status == SENT else None,
+            status=settled.status,
+            provider_id=settled.provider_id,
+            last_error=settled.error,
+            locale=settled.locale,
+            template_version=settled.template_version,
+            content_sha256=settled.content_sha256,
+            cost_minor=settled.cost[0] if settled.cost else None,
+            cost_currency=settled.cost[1] if settled.cost else None,
+            sent_at=now if settled.status == SENT else None,
             claimed_until=None,
             updated_at=now,
         )
     )
     if done.rowcount != 1:
         return False
-    if outcome is not None:
+    if settled.outcome is not None:
         conn.execute(
             contact_attempts.insert().values(
                 tenant_id=item.tenant_id,
@@ -215,7 +222,7 @@ def finish(
                 channel=item.channel,
                 direction="outbound",
                 at=now,
-                outcome=outcome,
+                outcome=settled.outcome,
                 created_at=now,
             )
         )
@@ -227,15 +234,9 @@ def postpone(
 ) -> bool:
     """Back to pending until ``until`` (a retry after a transient failure, or the next
     opening of the contact window)."""
-    o = outbox.c
     done = conn.execute(
         update(outbox)
-        .where(
-            o.tenant_id == item.tenant_id,
-            o.plan_id == item.plan_id,
-            o.status == SENDING,
-            o.claimed_by == worker,
-        )
+        .where(_held(item, worker))
         .values(
             status=PENDING,
             not_before=until,

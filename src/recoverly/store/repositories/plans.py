@@ -11,6 +11,7 @@ import polars as pl
 from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from recoverly.store import bulk
+from recoverly.store.frames import query_frame
 from recoverly.store.tables import case_paths, cases, daily_runs, outbox, plan_blocks, plan_items
 
 RUNNING, DONE = "running", "done"
@@ -182,15 +183,9 @@ def plan_frame(
 ) -> pl.DataFrame:
     """A day's plan items of the given actions, in plan id order."""
     p = plan_items.c
-    rows = conn.execute(
-        select(plan_items)
+    query = (
+        select(*[c for c in plan_items.columns if c.name != "tenant_id"])
         .where(p.tenant_id == tenant_id, p.as_of == as_of, p.action.in_(actions))
         .order_by(p.plan_id)
     )
-    columns = [c.name for c in plan_items.columns if c.name != "tenant_id"]
-    return pl.DataFrame(
-        [tuple(getattr(r, c) for c in columns) for r in rows],
-        schema=columns,
-        orient="row",
-        infer_schema_length=None,
-    )
+    return query_frame(conn, query)
