@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import polars as pl
-from sqlalchemy import Connection, and_, bindparam, select, update
+from sqlalchemy import Connection, bindparam, select, update
 
 from recoverly.arrangements import allocation, promises
 from recoverly.domain.cases import HoldKind, Stage
@@ -169,15 +169,16 @@ def settle_promises(
         return {}
     paid = query_frame(
         conn,
-        select(p.account_id, p.amount_minor, p.paid_at)
-        .select_from(
-            payments.join(
-                promises_table,
-                and_(pr.tenant_id == p.tenant_id, pr.account_id == p.account_id),
-            )
-        )
-        .where(p.tenant_id == tenant_id, pr.status == promises.PENDING)
-        .distinct(),
+        # Every payment on an account with a pending promise, each once (a join and
+        # DISTINCT would merge two payments of the same amount at the same instant).
+        select(p.account_id, p.amount_minor, p.paid_at).where(
+            p.tenant_id == tenant_id,
+            p.account_id.in_(
+                select(pr.account_id).where(
+                    pr.tenant_id == tenant_id, pr.status == promises.PENDING
+                )
+            ),
+        ),
     )
     decided = promises.settle(
         pending, paid, as_of, grace_days=grace_days, tolerance_percent=tolerance_percent

@@ -100,3 +100,26 @@ def test_a_promise_due_before_it_was_made_is_refused(engine: Engine, tenant_id: 
     assert [(f.line, f.message) for f in report.findings] == [
         (2, "due_date: a promise cannot fall due before it was made")
     ]
+
+
+def test_two_equal_payments_both_count_toward_a_promise(
+    engine: Engine, tenant_id: int, write
+) -> None:
+    assert import_portfolio(engine, tenant_id, write("p.csv", GOOD), AS_OF).ok
+    promised = write(
+        "promises.csv",
+        "promise_id,account_id,amount,due_date,made_at\nPR1,A1,100.00,2026-03-04,2026-03-01T08:00:00Z\n",
+    )
+    assert import_promises(engine, tenant_id, promised).ok
+    # Same amount, same instant, different payments: neither may hide the other.
+    paid = write(
+        "pay.csv",
+        "payment_id,account_id,amount,paid_at\n"
+        "P1,A1,50,2026-03-03T08:00:00Z\n"
+        "P2,A1,50,2026-03-03T08:00:00Z\n",
+    )
+    assert import_payments(engine, tenant_id, paid).ok
+    run_day(engine, tenant_id, date(2026, 3, 9))
+    with engine.connect() as conn:
+        status = conn.execute(select(promises.c.status)).scalar_one()
+    assert status == "kept"
