@@ -34,6 +34,7 @@ from recoverly.compliance.packs import pack_key
 from recoverly.compliance.windows import next_opening
 from recoverly.domain.errors import RecoverlyError
 from recoverly.store import snapshot
+from recoverly.store.frames import UTC_INSTANT
 from recoverly.store.repositories import outbox as repo
 from recoverly.store.repositories.outbox import Claimed, Settlement
 
@@ -172,7 +173,7 @@ class Dispatcher:
                     "action": pl.String,
                     "pack": pl.String,
                     "timezone": pl.String,
-                    "at": compliance.UTC_INSTANT,
+                    "at": UTC_INSTANT,
                 },
             )
             blocks = compliance.screen(

@@ -27,6 +27,7 @@ import polars as pl
 
 from recoverly.compliance.packs import Cap, Counted, Scope, hold_rules, packs
 from recoverly.domain.events import Channel, Direction, Outcome
+from recoverly.store.frames import UTC_INSTANT
 
 CONTACT = "contact"
 ESCALATION = "escalation"
@@ -37,7 +38,6 @@ BLOCKS_SCHEMA = {
     "citation": pl.String,
     "message": pl.String,
 }
-UTC_INSTANT = pl.Datetime("us", "UTC")
 
 _VOICE = [Channel.CALL.value, Channel.VOICE_BOT.value]
 _NOT_PLACED = [Outcome.BUSY.value, Outcome.FAILED.value]

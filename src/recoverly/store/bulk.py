@@ -30,6 +30,7 @@ from sqlalchemy import (
 )
 
 from recoverly.store.base import UTCDateTime
+from recoverly.store.frames import UTC_INSTANT
 
 
 def upsert(
@@ -187,7 +188,7 @@ def _copy(cur: Any, table: Table, target: str, frame: pl.DataFrame) -> None:
 def _binary_type(column_type: Any) -> pl.DataType | None:
     """The Polars type whose Arrow form pgpq encodes as this column's binary type."""
     if isinstance(column_type, UTCDateTime | DateTime):
-        return pl.Datetime("us", "UTC")
+        return UTC_INSTANT
     if isinstance(column_type, BigInteger):
         return pl.Int64()
     if isinstance(column_type, SmallInteger):
