@@ -219,16 +219,20 @@ def exit_events(engine: Engine, tenant_id: int) -> pl.DataFrame:
         Outcome.DISPUTE.value: "dispute",
     }
     spoken = [o.value for o in Outcome if o.right_party_contact]
+    # Contacts name a debtor; their events belong to the debtor's cases (joined in SQL,
+    # so the tenant's cases are not read a second time).
+    c = cases.c
     said = read(
         engine,
-        select(ca.debtor_id, ca.outcome, func.max(ca.at).label("at"))
+        select(c.case_id, ca.outcome, func.max(ca.at).label("at"))
+        .select_from(
+            contact_attempts.join(
+                cases, and_(c.tenant_id == ca.tenant_id, c.debtor_id == ca.debtor_id)
+            )
+        )
         .where(ca.tenant_id == tenant_id, ca.outcome.in_(spoken))
-        .group_by(ca.debtor_id, ca.outcome),
+        .group_by(c.case_id, ca.outcome),
     )
-    case_of = read(
-        engine, select(cases.c.case_id, cases.c.debtor_id).where(cases.c.tenant_id == tenant_id)
-    )
-    said = said.join(case_of, on="debtor_id")
     rpc = (
         said.group_by("case_id")
         .agg(pl.col("at").max())
