@@ -33,6 +33,7 @@ from recoverly.compliance import screen as compliance
 from recoverly.compliance.packs import pack_key
 from recoverly.compliance.windows import next_opening
 from recoverly.domain.errors import RecoverlyError
+from recoverly.domain.parties import REACHED_THROUGH
 from recoverly.store import snapshot
 from recoverly.store.frames import UTC_INSTANT
 from recoverly.store.repositories import outbox as repo
@@ -40,7 +41,6 @@ from recoverly.store.repositories.outbox import Claimed, Settlement
 
 # The steps a checkpoint hears about, in order; crash tests stop the dispatcher at each.
 STEPS = ("claimed", "checked", "rendered", "sent", "recorded")
-REACH = {"sms": "phone", "voice_bot": "phone", "email": "email", "letter": "address"}
 
 Checkpoint = Callable[[str, str], None]  # (step, plan_id)
 Clock = Callable[[], datetime]
@@ -239,20 +239,17 @@ class Dispatcher:
         return status
 
     def _render(self, item: Claimed) -> tuple[OutgoingMessage, Rendered]:
-        kind = REACH.get(item.channel)
-        with self.engine.connect() as conn:
-            to = None if kind is None else repo.address(conn, item.tenant_id, item.debtor_id, kind)
-            name, since = repo.facts(conn, item.tenant_id, item.debtor_id, item.account_id)
-        if to is None:
-            raise Unreachable(f"no usable {kind or item.channel} for debtor {item.debtor_id}")
+        if item.address is None:
+            kind = REACHED_THROUGH.get(item.channel, item.channel)
+            raise Unreachable(f"no usable {kind} for debtor {item.debtor_id}")
         today = self.clock().date()
         context = MessageContext(
-            debtor_name=name,
+            debtor_name=item.debtor_name,
             creditor_name=self.policy.creditor_name or item.tenant,
             amount_due_minor=item.balance_minor,
             currency=item.currency,
-            due_date=since or today,
-            past_due_days=max((today - since).days, 0) if since else 0,
+            due_date=item.owed_since,
+            past_due_days=max((today - item.owed_since).days, 0),
             reference=item.case_id,
             portal_url=f"{self.policy.portal_url.rstrip('/')}/{item.case_id}",
             account_masked="•••• " + item.account_id[-4:],
@@ -262,7 +259,7 @@ class Dispatcher:
         )
         message = OutgoingMessage(
             idempotency_key=f"{item.tenant_id}-{item.plan_id}",
-            to=to,
+            to=item.address,
             body=rendered.body,
             subject=rendered.subject,
             locale=rendered.locale,

@@ -22,6 +22,17 @@ class ContactKind(StrEnum):
     ADDRESS = "address"
 
 
+# The kind of contact point each channel reaches a debtor through. A channel not listed
+# (push needs an app installation, which Recoverly does not record yet) reaches nobody.
+REACHED_THROUGH: dict[str, ContactKind] = {
+    "call": ContactKind.PHONE,
+    "sms": ContactKind.PHONE,
+    "voice_bot": ContactKind.PHONE,
+    "email": ContactKind.EMAIL,
+    "letter": ContactKind.ADDRESS,
+}
+
+
 class Consent(StrEnum):
     """Whether the debtor agreed to be contacted through this point."""
 

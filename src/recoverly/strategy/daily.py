@@ -27,21 +27,13 @@ from recoverly.compliance.packs import pack_key
 from recoverly.domain.accounts import DelinquencyBucket
 from recoverly.domain.cases import Stage
 from recoverly.domain.money import minor_units
+from recoverly.domain.parties import REACHED_THROUGH
 from recoverly.strategy.model import MESSAGES, StepKind, Strategy
 from recoverly.strategy.segmentation import assign
 
 ACTIVE, PAUSED, DONE, CLOSED = "active", "paused", "done", "closed"
 PAUSE_DAYS = 7
 
-# Which kind of contact point each channel needs.
-REACH = {
-    StepKind.SMS.value: "phone",
-    StepKind.CALL.value: "phone",
-    StepKind.VOICE_BOT.value: "phone",
-    StepKind.EMAIL.value: "email",
-    StepKind.LETTER.value: "address",
-    StepKind.PUSH.value: "app",
-}
 ESCALATIONS = {StepKind.ESCALATE_LEGAL.value: "legal", StepKind.PLACE_AGENCY.value: "agency"}
 STAGE_AFTER = {"call": Stage.AGENT.value, "legal": Stage.LEGAL.value, "agency": Stage.AGENCY.value}
 ESCALATION_TIME = time(9, 0)
@@ -507,7 +499,9 @@ def _schedule(candidates: pl.DataFrame, strategy: Strategy, as_of: date) -> pl.D
 
 def _unreachable(candidates: pl.DataFrame) -> pl.DataFrame:
     contacts = candidates.filter(pl.col("action") == compliance.CONTACT).with_columns(
-        pl.col("channel").replace_strict(REACH, default=None).alias("needs")
+        pl.col("channel")
+        .replace_strict({ch: k.value for ch, k in REACHED_THROUGH.items()}, default="app")
+        .alias("needs")
     )
     has = pl.lit(False)
     for kind in ("phone", "email", "address"):

@@ -12,9 +12,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, func, or_, select, tuple_, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    and_,
+    case,
+    func,
+    or_,
+    select,
+    tuple_,
+    update,
+)
 
+from recoverly.domain.parties import REACHED_THROUGH
 from recoverly.store.tables import (
     accounts,
     contact_attempts,
@@ -55,6 +67,9 @@ class Claimed:
     currency: str
     balance_minor: int
     scheduled_at: datetime
+    debtor_name: str
+    owed_since: date  # the account's past-due-since date, else its due date
+    address: str | None  # the debtor's best usable point for the channel, if any
 
 
 def claim(
@@ -112,10 +127,20 @@ def claim(
             p.currency,
             p.balance_minor,
             p.scheduled_at,
+            debtors.c.name.label("debtor_name"),
+            func.coalesce(accounts.c.past_due_since, accounts.c.due_date).label("owed_since"),
+            _address(o.tenant_id, p.debtor_id, o.channel).label("address"),
         )
         .select_from(
-            outbox.join(plan_items, and_(p.tenant_id == o.tenant_id, p.plan_id == o.plan_id)).join(
-                tenants, tenants.c.id == o.tenant_id
+            outbox.join(plan_items, and_(p.tenant_id == o.tenant_id, p.plan_id == o.plan_id))
+            .join(tenants, tenants.c.id == o.tenant_id)
+            .join(
+                debtors,
+                and_(debtors.c.tenant_id == p.tenant_id, debtors.c.debtor_id == p.debtor_id),
+            )
+            .join(
+                accounts,
+                and_(accounts.c.tenant_id == p.tenant_id, accounts.c.account_id == p.account_id),
             )
         )
         .where(
@@ -127,10 +152,12 @@ def claim(
     return [Claimed(**row._asdict()) for row in rows]
 
 
-def address(conn: Connection, tenant_id: int, debtor_id: str, kind: str) -> str | None:
-    """The debtor's usable contact point of ``kind``: verified first, then the newest."""
+def _address(tenant_id: Any, debtor_id: Any, channel: Any) -> Any:
+    """The debtor's usable contact point for the channel (verified first, then the
+    newest), as a scalar subquery: the claim reads everything a send needs at once."""
     c = contact_points.c
-    return conn.execute(
+    kind = case(*[(channel == ch, k.value) for ch, k in REACHED_THROUGH.items()], else_=None)
+    return (
         select(c.value)
         .where(
             c.tenant_id == tenant_id,
@@ -141,25 +168,8 @@ def address(conn: Connection, tenant_id: int, debtor_id: str, kind: str) -> str 
         )
         .order_by((c.verification == "verified").desc(), c.updated_at.desc())
         .limit(1)
-    ).scalar_one_or_none()
-
-
-def facts(
-    conn: Connection, tenant_id: int, debtor_id: str, account_id: str
-) -> tuple[str, date | None]:
-    """The debtor's name and the account's past-due-since date (else its due date)."""
-    name = conn.execute(
-        select(debtors.c.name).where(
-            debtors.c.tenant_id == tenant_id, debtors.c.debtor_id == debtor_id
-        )
-    ).scalar_one()
-    a = accounts.c
-    row = conn.execute(
-        select(a.past_due_since, a.due_date).where(
-            a.tenant_id == tenant_id, a.account_id == account_id
-        )
-    ).one()
-    return name, row.past_due_since or row.due_date
+        .scalar_subquery()
+    )
 
 
 @dataclass(frozen=True, slots=True)
