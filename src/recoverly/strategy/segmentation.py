@@ -68,12 +68,6 @@ def branch_expr(case_id: pl.Expr, strategy: Strategy) -> pl.Expr:
     return expr
 
 
-def branch_of(case_id: str, strategy: Strategy) -> str:
-    """One case's branch (the same expression as for a whole frame)."""
-    frame = pl.DataFrame({"case_id": [case_id]})
-    return str(frame.select(branch_expr(pl.col("case_id"), strategy)).item())
-
-
 def assign(cases: pl.DataFrame, strategy: Strategy) -> pl.DataFrame:
     """``cases`` with ``segment`` and ``branch`` columns (needs ``case_id``).
 

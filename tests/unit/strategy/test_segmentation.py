@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from recoverly.strategy.loader import load_default
-from recoverly.strategy.segmentation import assign, branch_of
+from recoverly.strategy.segmentation import assign
 
 STRATEGY = load_default()
 
@@ -69,7 +69,10 @@ def test_attribute_conditions_read_imported_columns() -> None:
 @given(ids=st.lists(st.text(min_size=1, max_size=12), min_size=1, max_size=50, unique=True))
 def test_a_case_keeps_its_branch_whatever_else_the_portfolio_holds(ids: list[str]) -> None:
     cases = pl.DataFrame({"case_id": ids, "bucket": ["1-29"] * len(ids)})
-    alone = {i: branch_of(i, STRATEGY) for i in ids}
+    alone = {
+        i: assign(pl.DataFrame({"case_id": [i], "bucket": ["1-29"]}), STRATEGY)["branch"].item()
+        for i in ids
+    }
     together = dict(assign(cases, STRATEGY).select("case_id", "branch").iter_rows())
     reversed_ = dict(assign(cases.reverse(), STRATEGY).select("case_id", "branch").iter_rows())
     assert together == alone == reversed_

@@ -282,11 +282,3 @@ def record_receipt(conn: Connection, provider_id: str, outcome: str) -> bool:
         .values(outcome=outcome)
     )
     return done.rowcount == 1
-
-
-def counts(conn: Connection, tenant_id: int | None = None) -> dict[str, int]:
-    o = outbox.c
-    query = select(o.status, func.count()).group_by(o.status)
-    if tenant_id is not None:
-        query = query.where(o.tenant_id == tenant_id)
-    return {status: n for status, n in conn.execute(query)}
