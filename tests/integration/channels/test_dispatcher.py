@@ -55,14 +55,17 @@ class Clock:
         return self.at
 
 
-def _setup(engine: Engine, tmp_path: Path, accounts: int = 160) -> int:
+def _setup(
+    engine: Engine, tmp_path: Path, accounts: int = 160, day: date = AS_OF, seed: int = 3
+) -> int:
+    """A tenant with a portfolio and its messages planned for ``day``."""
     path = tmp_path / "p.csv"
-    write_portfolio(PortfolioSpec(accounts=accounts, seed=3), path)
+    write_portfolio(PortfolioSpec(accounts=accounts, seed=seed), path)
     with engine.begin() as conn:
         tenant_id = tenancy.ensure_tenant(conn, "acme", datetime.now(UTC))
         strategies.publish(conn, tenant_id, STRATEGY, "test", datetime.now(UTC))
-    ingest.import_portfolio(engine, tenant_id, path, AS_OF)
-    run_day(engine, tenant_id, AS_OF, choice=StrategyChoice("messages"))
+    ingest.import_portfolio(engine, tenant_id, path, day)
+    run_day(engine, tenant_id, day, choice=StrategyChoice("messages"))
     return tenant_id
 
 

@@ -17,14 +17,9 @@ from sqlalchemy import Engine, func, select
 
 from recoverly.channels.sandbox.sms_provider import SandboxSmsProvider
 from recoverly.channels.sandbox.smtp_server import SandboxSmtpServer
-from recoverly.ingest import service as ingest
-from recoverly.simulate.portfolio import PortfolioSpec, write_portfolio
-from recoverly.store.repositories import tenancy
 from recoverly.store.tables import contact_attempts, outbox
-from recoverly.strategy import service as strategies
-from recoverly.strategy.run import StrategyChoice, run_day
 from tests.integration.channels.conftest import make_due_now
-from tests.integration.channels.test_dispatcher import STRATEGY
+from tests.integration.channels.test_dispatcher import _setup
 
 RECOVERLY = Path(sys.executable).parent / "recoverly"
 
@@ -37,13 +32,7 @@ def test_killed_dispatchers_lose_and_duplicate_nothing(
     sms_provider: SandboxSmsProvider,
 ) -> None:
     today = datetime.now(UTC).date()  # real dispatchers run on the real clock
-    path = tmp_path / "p.csv"
-    write_portfolio(PortfolioSpec(accounts=150, seed=5), path)
-    with engine.begin() as conn:
-        tenant_id = tenancy.ensure_tenant(conn, "default", datetime.now(UTC))
-        strategies.publish(conn, tenant_id, STRATEGY, "test", datetime.now(UTC))
-    ingest.import_portfolio(engine, tenant_id, path, today)
-    run_day(engine, tenant_id, today, choice=StrategyChoice("messages"))
+    tenant_id = _setup(engine, tmp_path, accounts=150, day=today, seed=5)
     make_due_now(engine)
     env = dict(
         os.environ,

@@ -12,14 +12,9 @@ from recoverly.channels.sandbox.sms_provider import SandboxSmsProvider
 from recoverly.channels.sandbox.smtp_server import SandboxSmtpServer
 from recoverly.channels.worker import DispatchWorker
 from recoverly.config import Settings
-from recoverly.ingest import service as ingest
-from recoverly.simulate.portfolio import PortfolioSpec, write_portfolio
-from recoverly.store.repositories import tenancy
 from recoverly.store.tables import outbox
-from recoverly.strategy import service as strategies
-from recoverly.strategy.run import StrategyChoice, run_day
 from tests.integration.channels.conftest import make_due_now
-from tests.integration.channels.test_dispatcher import STRATEGY
+from tests.integration.channels.test_dispatcher import _setup
 
 
 def test_the_worker_sends_in_the_background_and_stops(
@@ -30,13 +25,7 @@ def test_the_worker_sends_in_the_background_and_stops(
     sms_provider: SandboxSmsProvider,
 ) -> None:
     today = datetime.now(UTC).date()
-    path = tmp_path / "p.csv"
-    write_portfolio(PortfolioSpec(accounts=80, seed=9), path)
-    with engine.begin() as conn:
-        tenant_id = tenancy.ensure_tenant(conn, "default", datetime.now(UTC))
-        strategies.publish(conn, tenant_id, STRATEGY, "test", datetime.now(UTC))
-    ingest.import_portfolio(engine, tenant_id, path, today)
-    run_day(engine, tenant_id, today, choice=StrategyChoice("messages"))
+    _setup(engine, tmp_path, accounts=80, day=today, seed=9)
     make_due_now(engine)
     settings = Settings(
         database_url=database_url,
