@@ -91,6 +91,7 @@ def run_cycle(
 async def _dispatch_day(engine: Engine, day: date, blobs: Path) -> dict[str, Any]:
     from recoverly.channels import registry
     from recoverly.channels.dispatcher import Dispatcher, DispatchReport
+    from recoverly.channels.sandbox.settings import sandboxed
     from recoverly.channels.sandbox.sms_provider import SandboxSmsProvider
     from recoverly.channels.sandbox.smtp_server import SandboxSmtpServer
     from recoverly.channels.templates import load_catalog
@@ -99,19 +100,7 @@ async def _dispatch_day(engine: Engine, day: date, blobs: Path) -> dict[str, Any
     clock_at = [datetime.combine(day, time.min, tzinfo=UTC) - timedelta(hours=12)]
     with SandboxSmtpServer() as smtp, SandboxSmsProvider() as sms:
         # The same adapters a real installation gets, configured for the stand-ins.
-        settings = get_settings().model_copy(
-            update={
-                "smtp_host": smtp.host,
-                "smtp_port": smtp.port,
-                "smtp_starttls": False,
-                "twilio_account_sid": sms.account_sid,
-                "twilio_auth_token": sms.auth_token,
-                "twilio_from": "+15005550006",
-                "twilio_base_url": sms.base_url,
-                "twilio_status_callback": None,
-                "blob_dir": blobs,
-            }
-        )
+        settings = sandboxed(get_settings(), smtp, sms).model_copy(update={"blob_dir": blobs})
         adapters = registry.adapters(settings, lambda: day)
         dispatcher = Dispatcher(
             engine,

@@ -13,13 +13,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import Engine, insert, select
 
+from recoverly.channels import registry
 from recoverly.channels.adapters.base import ChannelAdapter
-from recoverly.channels.adapters.smtp import SmtpAdapter, SmtpSettings
-from recoverly.channels.adapters.twilio import TwilioAdapter, TwilioSettings
 from recoverly.channels.dispatcher import STEPS, Dispatcher, DispatchPolicy
+from recoverly.channels.sandbox.settings import sandboxed
 from recoverly.channels.sandbox.sms_provider import SandboxSmsProvider
 from recoverly.channels.sandbox.smtp_server import SandboxSmtpServer
 from recoverly.channels.templates import load_catalog
+from recoverly.config import Settings
 from recoverly.ingest import service as ingest
 from recoverly.simulate.portfolio import PortfolioSpec, write_portfolio
 from recoverly.store.repositories import tenancy
@@ -70,19 +71,8 @@ def _setup(
 
 
 def _adapters(smtp: SandboxSmtpServer, sms: SandboxSmsProvider) -> dict[str, ChannelAdapter]:
-    return {
-        "email": SmtpAdapter(
-            SmtpSettings(host=smtp.host, port=smtp.port, from_address="c@x.example", starttls=False)
-        ),
-        "sms": TwilioAdapter(
-            TwilioSettings(
-                account_sid=sms.account_sid,
-                auth_token=sms.auth_token,
-                from_number="+15005550006",
-                base_url=sms.base_url,
-            )
-        ),
-    }
+    """The adapters a real installation builds, pointed at the stand-ins."""
+    return registry.adapters(sandboxed(Settings(), smtp, sms), lambda: AS_OF)
 
 
 def _rows(engine: Engine, tenant_id: int) -> list[tuple[str, str, str]]:

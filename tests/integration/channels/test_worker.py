@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, select
 
+from recoverly.channels.sandbox.settings import sandboxed
 from recoverly.channels.sandbox.sms_provider import SandboxSmsProvider
 from recoverly.channels.sandbox.smtp_server import SandboxSmtpServer
 from recoverly.channels.worker import DispatchWorker
@@ -27,15 +28,8 @@ def test_the_worker_sends_in_the_background_and_stops(
     today = datetime.now(UTC).date()
     _setup(engine, tmp_path, accounts=80, day=today, seed=9)
     make_due_now(engine)
-    settings = Settings(
-        database_url=database_url,
-        smtp_host=smtp_server.host,
-        smtp_port=smtp_server.port,
-        twilio_account_sid=sms_provider.account_sid,
-        twilio_auth_token=sms_provider.auth_token,
-        twilio_from="+15005550006",
-        twilio_base_url=sms_provider.base_url,
-        blob_dir=tmp_path / "blobs",
+    settings = sandboxed(
+        Settings(database_url=database_url, blob_dir=tmp_path / "blobs"), smtp_server, sms_provider
     )
     worker = DispatchWorker(engine, settings, interval=0.2)
     worker.start()
