@@ -194,7 +194,7 @@ def floor_queries(tenant_id: int) -> list[str]:
     from recoverly.domain.events import Outcome
     from recoverly.domain.parties import Consent, Verification
 
-    since = f"'{history_since(AS_OF).isoformat(sep=' ')}+00'"
+    since = f"'{history_since(AS_OF).isoformat(sep=' ')}'"  # UTC-aware: carries its offset
     spoken = ", ".join(f"'{o.value}'" for o in Outcome if o.right_party_contact)
     t = f"tenant_id = {int(tenant_id)}"
     return [
