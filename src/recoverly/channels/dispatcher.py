@@ -129,6 +129,8 @@ class Dispatcher:
         """Claim one batch of due rows and settle each."""
         now = self.clock()
         with self.engine.begin() as conn:
+            repo.apply_receipts(conn, now)  # any that came before their send was recorded
+        with self.engine.begin() as conn:
             items = repo.claim(conn, self.worker, now, self.policy.lease, batch)
         report = DispatchReport(claimed=len(items))
         for item in items:

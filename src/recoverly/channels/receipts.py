@@ -21,4 +21,4 @@ def apply(conn: Connection, receipt: DeliveryReceipt) -> bool:
     outcome = OUTCOME.get(receipt.status)
     if outcome is None:
         return False
-    return repo.record_receipt(conn, receipt.provider_id, outcome)
+    return repo.record_receipt(conn, receipt.provider_id, outcome, receipt.at)

@@ -25,6 +25,8 @@ from sqlalchemy import (
     tuple_,
     update,
 )
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from recoverly.domain.parties import REACHED_THROUGH
 from recoverly.store.tables import (
@@ -32,6 +34,7 @@ from recoverly.store.tables import (
     contact_attempts,
     contact_points,
     debtors,
+    delivery_receipts,
     outbox,
     plan_items,
     tenants,
@@ -236,6 +239,8 @@ def finish(
                 created_at=now,
             )
         )
+    if settled.provider_id is not None:
+        apply_receipts(conn, now, provider_id=settled.provider_id)
     return True
 
 
@@ -259,26 +264,59 @@ def postpone(
     return done.rowcount == 1
 
 
-def record_receipt(conn: Connection, provider_id: str, outcome: str) -> bool:
-    """Set the outcome of the contact a provider's message id belongs to.
+RECEIPT_PATIENCE = timedelta(days=7)  # how long a receipt waits for its send to be recorded
 
-    Receipts may arrive twice or out of order: a final outcome (delivered, failed) is
-    never replaced, and a repeat changes nothing. Returns whether a row changed.
+
+def record_receipt(conn: Connection, provider_id: str, outcome: str, now: datetime) -> bool:
+    """Keep a provider's final word on a message, and apply it if the send is recorded.
+
+    Receipts may arrive twice, out of order, or before the dispatcher has recorded the
+    send they are about; the last kind waits (see ``apply_receipts``). Returns whether a
+    contact's outcome changed now.
     """
-    o, c = outbox.c, contact_attempts.c
-    row = conn.execute(
-        select(o.tenant_id, o.plan_id).where(o.provider_id == provider_id).limit(1)
-    ).first()
-    if row is None:
-        return False
-    done = conn.execute(
-        update(contact_attempts)
-        .where(
-            c.tenant_id == row.tenant_id,
-            c.contact_id == row.plan_id,
-            c.outcome == SENT,
-            c.outcome != outcome,
-        )
-        .values(outcome=outcome)
+    dialect_insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    conn.execute(
+        dialect_insert(delivery_receipts)
+        .values(provider_id=provider_id, outcome=outcome, received_at=now)
+        .on_conflict_do_nothing(index_elements=["provider_id", "outcome"])
     )
-    return done.rowcount == 1
+    return apply_receipts(conn, now, provider_id=provider_id) > 0
+
+
+def apply_receipts(conn: Connection, now: datetime, *, provider_id: str | None = None) -> int:
+    """Apply kept receipts whose send is recorded (only ``provider_id``'s, if given), oldest
+    first; returns how many contacts' outcomes changed.
+
+    A final outcome (delivered, failed) is never replaced, and a repeat changes nothing.
+    Called when a receipt arrives, when a send is recorded, and by every dispatcher pass:
+    the last closes the window where a receipt and its send commit at the same moment
+    and neither transaction sees the other.
+    """
+    r, o, c = delivery_receipts.c, outbox.c, contact_attempts.c
+    query = (
+        select(r.provider_id, r.outcome, o.tenant_id, o.plan_id)
+        .join(outbox, o.provider_id == r.provider_id)
+        .where(r.applied_at.is_(None), r.received_at > now - RECEIPT_PATIENCE)
+        .order_by(r.received_at, r.provider_id)
+    )
+    if provider_id is not None:
+        query = query.where(r.provider_id == provider_id)
+    changed = 0
+    for receipt in conn.execute(query).all():
+        done = conn.execute(
+            update(contact_attempts)
+            .where(
+                c.tenant_id == receipt.tenant_id,
+                c.contact_id == receipt.plan_id,
+                c.outcome == SENT,
+                c.outcome != receipt.outcome,
+            )
+            .values(outcome=receipt.outcome)
+        )
+        changed += done.rowcount
+        conn.execute(
+            update(delivery_receipts)
+            .where(r.provider_id == receipt.provider_id, r.outcome == receipt.outcome)
+            .values(applied_at=now)
+        )
+    return changed

@@ -13,7 +13,7 @@ from recoverly.store.tables.events import (
     promises,
 )
 from recoverly.store.tables.imports import import_runs
-from recoverly.store.tables.outbox import outbox
+from recoverly.store.tables.outbox import delivery_receipts, outbox
 from recoverly.store.tables.parties import contact_points, debtors
 from recoverly.store.tables.plans import case_paths, daily_runs, plan_blocks, plan_items
 from recoverly.store.tables.strategies import strategies
@@ -28,6 +28,7 @@ __all__ = [
     "contact_points",
     "daily_runs",
     "debtors",
+    "delivery_receipts",
     "holds",
     "import_runs",
     "outbox",

@@ -46,4 +46,31 @@ outbox = Table(
     PrimaryKeyConstraint("tenant_id", "plan_id"),
 )
 Index("ix_outbox_status_not_before", outbox.c.status, outbox.c.not_before)
-Index("ix_outbox_provider_id", outbox.c.provider_id)
+# Only sent rows have a provider id: the others need no index entry.
+Index(
+    "ix_outbox_provider_id",
+    outbox.c.provider_id,
+    postgresql_where=outbox.c.provider_id.is_not(None),
+    sqlite_where=outbox.c.provider_id.is_not(None),
+)
+
+# What providers said became of the messages they accepted, kept as received. A receipt
+# can arrive before the dispatcher has recorded the send it is about (providers post
+# within milliseconds of accepting): it waits here, unapplied, until the send is
+# recorded. Provider ids are unique per provider, so receipts name no tenant; they
+# carry no personal data, and reach a tenant only through its outbox row.
+delivery_receipts = Table(
+    "delivery_receipts",
+    metadata,
+    Column("provider_id", String(128), nullable=False),
+    Column("outcome", Code(16), nullable=False),
+    Column("received_at", UTCDateTime, nullable=False),
+    Column("applied_at", UTCDateTime),
+    PrimaryKeyConstraint("provider_id", "outcome"),
+)
+Index(
+    "ix_delivery_receipts_unapplied",
+    delivery_receipts.c.received_at,
+    postgresql_where=delivery_receipts.c.applied_at.is_(None),
+    sqlite_where=delivery_receipts.c.applied_at.is_(None),
+)
