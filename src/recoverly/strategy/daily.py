@@ -187,16 +187,17 @@ def _portfolio(cases: pl.DataFrame) -> dict[str, dict[str, dict[str, int]]]:
     """Open cases by bucket and balances by currency, per branch: the day's opening
     position that roll, cure and liquidation rates are measured against."""
     out: dict[str, dict[str, dict[str, int]]] = {}
-    for (branch,), group in cases.partition_by("branch", as_dict=True).items():
-        out[str(branch)] = {
-            "cases_by_bucket": dict(group.group_by("bucket").len().sort("bucket").iter_rows()),
-            "balance_minor": dict(
-                group.group_by("currency")
-                .agg(pl.col("balance_minor").sum())
-                .sort("currency")
-                .iter_rows()
-            ),
-        }
+    by_bucket = cases.group_by("branch", "bucket").len().sort("branch", "bucket")
+    for branch, bucket, n in by_bucket.iter_rows():
+        out.setdefault(str(branch), {"cases_by_bucket": {}, "balance_minor": {}})
+        out[str(branch)]["cases_by_bucket"][bucket] = n
+    balances = (
+        cases.group_by("branch", "currency")
+        .agg(pl.col("balance_minor").sum())
+        .sort("branch", "currency")
+    )
+    for branch, currency, total in balances.iter_rows():
+        out[str(branch)]["balance_minor"][currency] = total
     return out
 
 
@@ -217,27 +218,28 @@ def features(snapshot: Snapshot, strategy: Strategy, as_of: date) -> pl.DataFram
         .alias("past_due_days")
     )
     # The case's lead account, most past due and then largest, names its currency,
-    # product and attributes; balances add up within that currency only.
-    lead = (
-        accounts.sort(
-            ["past_due_days", "balance_minor", "account_id"], descending=[True, True, False]
-        )
-        .group_by("case_id", maintain_order=True)
-        .first()
-        .select(
-            pl.exclude(
-                "principal_minor", "interest_minor", "fees_minor", "balance_minor", "past_due_since"
-            )
-        )
+    # product and attributes; balances add up within that currency only. Most cases
+    # hold one account, which is its own lead: only the others are sorted and grouped.
+    several = accounts["case_id"].is_duplicated()
+    facts = pl.exclude("principal_minor", "interest_minor", "fees_minor", "past_due_since")
+    single = accounts.filter(~several).select(
+        facts, "principal_minor", pl.lit(1, pl.UInt32).alias("account_count")
     )
+    multiple = accounts.filter(several).sort(
+        ["past_due_days", "balance_minor", "account_id"], descending=[True, True, False]
+    )
+    lead = multiple.group_by("case_id", maintain_order=True).first().select(facts)
     totals = (
-        accounts.join(lead.select("case_id", pl.col("currency").alias("lead_ccy")), on="case_id")
+        multiple.join(lead.select("case_id", pl.col("currency").alias("lead_ccy")), on="case_id")
         .group_by("case_id")
         .agg(
             pl.col("balance_minor").filter(pl.col("currency") == pl.col("lead_ccy")).sum(),
             pl.col("principal_minor").filter(pl.col("currency") == pl.col("lead_ccy")).sum(),
             pl.len().alias("account_count"),
         )
+    )
+    cases = pl.concat(
+        [single, lead.drop("balance_minor").join(totals, on="case_id").select(single.columns)]
     )
     scales = pl.DataFrame(
         {
@@ -251,8 +253,7 @@ def features(snapshot: Snapshot, strategy: Strategy, as_of: date) -> pl.DataFram
     )
     money = pl.Decimal(38, 4)
     frame = (
-        lead.join(totals, on="case_id")
-        .join(scales, on="currency")
+        cases.join(scales, on="currency")
         .with_columns(
             (pl.col("balance_minor").cast(money) / pl.col("scale").cast(money)).alias("balance"),
             (pl.col("principal_minor").cast(money) / pl.col("scale").cast(money)).alias(
@@ -261,7 +262,7 @@ def features(snapshot: Snapshot, strategy: Strategy, as_of: date) -> pl.DataFram
             _bucket(pl.col("past_due_days")).alias("bucket"),
             pl.lit(None, pl.Float64).alias("score"),
         )
-        .join(_jurisdictions(lead), on=["country", "region"], how="left", nulls_equal=True)
+        .join(_jurisdictions(cases), on=["country", "region"], how="left", nulls_equal=True)
     )
     wanted = sorted(
         {c.field for s in strategy.segments for c in s.when if c.field.startswith("attributes.")}
@@ -460,9 +461,10 @@ def _candidates(state: pl.DataFrame, steps: pl.DataFrame, as_of: date) -> pl.Dat
             .otherwise(pl.lit(compliance.CONTACT))
             .alias("action"),
         )
-        # One candidate per case: its id is the case's rank, stable without sorting
-        # the whole (wide) frame.
-        .with_columns(pl.col("case_id").rank("ordinal").cast(pl.Int64).alias("cid"))
+        # One candidate per case. Its id only ties blocks to candidates within this run
+        # (it is never stored or ordered by), so the row number serves.
+        .with_row_index("cid")
+        .with_columns(pl.col("cid").cast(pl.Int64))
     )
 
 
@@ -505,7 +507,7 @@ def _unreachable(candidates: pl.DataFrame) -> pl.DataFrame:
     )
     has = pl.lit(False)
     for kind in ("phone", "email", "address"):
-        has = pl.when(pl.col("needs") == kind).then(pl.col(f"reach_{kind}") == 1).otherwise(has)
+        has = pl.when(pl.col("needs") == kind).then(pl.col(f"reach_{kind}")).otherwise(has)
     missing = contacts.filter(~has)
     return missing.select(
         "cid",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time as clock
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -33,6 +34,7 @@ from recoverly.strategy.loader import default_text, parse
 from recoverly.strategy.model import Strategy
 
 CHUNK_CASES = 100_000
+PARALLEL_WRITERS = 2
 
 Progress = Callable[[int, int], None]  # (chunks written, chunks in all)
 
@@ -112,14 +114,15 @@ def run_day(
 def read_snapshot(engine: Engine, tenant_id: int, as_of: date, strategy: Strategy) -> Snapshot:
     since = history_since(as_of)
     named = any(c.field.startswith("attributes.") for s in strategy.segments for c in s.when)
-    return Snapshot(
-        accounts=snap.case_accounts(engine, tenant_id, attributes=named),
-        holds=snap.active_holds(engine, tenant_id, since),
-        history=snap.contact_history(engine, tenant_id, since),
-        paths=snap.paths(engine, tenant_id),
-        events=snap.exit_events(engine, tenant_id),
-        planned=snap.planned_on(engine, tenant_id, as_of),
-    )
+    # The accounts are most of the snapshot; the rest is read alongside them.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="snapshot") as pool:
+        accounts = pool.submit(snap.case_accounts, engine, tenant_id, attributes=named)
+        holds = snap.active_holds(engine, tenant_id, since)
+        history = snap.contact_history(engine, tenant_id, since)
+        paths = snap.paths(engine, tenant_id)
+        events = snap.exit_events(engine, tenant_id)
+        planned = snap.planned_on(engine, tenant_id, as_of)
+        return Snapshot(accounts.result(), holds, history, paths, events, planned)
 
 
 def _write(
@@ -130,17 +133,23 @@ def _write(
     chunk_cases: int,
     progress: Progress | None,
 ) -> None:
+    """Write the day's decisions in chunks of cases, each chunk one transaction.
+
+    On PostgreSQL two chunks are written at once, on two connections: the server's work
+    (heap and index inserts) is most of the write, and a backend uses one core. Chunks
+    hold disjoint cases, so they never wait on each other, and each commits on its own:
+    a crash leaves whole chunks, which is what resuming relies on. SQLite has one writer.
+    """
     touched = (
         pl.concat([f.select("case_id") for f in (day.plan, day.blocks, day.paths, day.stages)])
         .unique()
         .sort("case_id")["case_id"]
     )
-    bounds = [touched[i] for i in range(0, touched.len(), chunk_cases)]
-    total = len(bounds)
-    for n, low in enumerate(bounds):
-        high = bounds[n + 1] if n + 1 < total else None
+    lows = [touched[i] for i in range(0, touched.len(), chunk_cases)]
+    ranges = [(low, lows[n + 1] if n + 1 < len(lows) else None) for n, low in enumerate(lows)]
 
-        def part(frame: pl.DataFrame, low: str = low, high: str | None = high) -> pl.DataFrame:
+    def write(low: str, high: str | None) -> None:
+        def part(frame: pl.DataFrame) -> pl.DataFrame:
             inside = pl.col("case_id") >= low
             if high is not None:
                 inside = inside & (pl.col("case_id") < high)
@@ -157,8 +166,19 @@ def _write(
                 as_of=as_of,
                 now=datetime.now(UTC),
             )
-        if progress is not None:
-            progress(n + 1, total)
+
+    writers = PARALLEL_WRITERS if engine.dialect.name == "postgresql" else 1
+    with ThreadPoolExecutor(max_workers=writers, thread_name_prefix="plan-writer") as pool:
+        pending = [pool.submit(write, low, high) for low, high in ranges]
+        try:
+            for n, done in enumerate(as_completed(pending)):
+                done.result()
+                if progress is not None:
+                    progress(n + 1, len(ranges))
+        except BaseException:
+            for future in pending:
+                future.cancel()
+            raise
 
 
 def _choose(conn: Any, tenant_id: int, choice: StrategyChoice) -> Strategy:

@@ -3,19 +3,21 @@ contact inside the debtor's local window and caps, blocks recorded with their re
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import polars as pl
 import pytest
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Connection, Engine, exists, func, insert, select
 
 from recoverly.domain.errors import InvalidInput
 from recoverly.ingest import service as ingest
 from recoverly.simulate.portfolio import PortfolioSpec, write_portfolio
 from recoverly.store.repositories import tenancy
 from recoverly.store.tables import case_paths, cases, holds, outbox, plan_blocks, plan_items
+from recoverly.strategy import run as run_module
 from recoverly.strategy.run import run_day
 
 AS_OF = date(2026, 3, 9)
@@ -108,6 +110,49 @@ def test_a_crashed_run_resumes_to_the_same_plan(engine: Engine, tmp_path: Path) 
             ]
 
     assert plan(crashed) == plan(clean)
+
+
+def test_a_chunk_that_fails_half_written_leaves_nothing_and_the_rest_stands(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chunks are written side by side (two at once on PostgreSQL): one failing after its
+    plan rows are in must roll back alone, and resuming must give the clean run's plan."""
+    failing = _portfolio(engine, tmp_path, tenant="failing")
+    clean = _portfolio(engine, tmp_path, tenant="clean")
+    real = run_module.repo.write_decisions
+    calls = itertools.count(1)  # next() is atomic: two writer threads call it
+
+    def half_written(conn: Connection, tenant_id: int, **parts: object) -> None:
+        call = next(calls)
+        real(conn, tenant_id, **parts)  # type: ignore[arg-type]
+        if call == 3:
+            raise RuntimeError("disk full")
+
+    monkeypatch.setattr(run_module.repo, "write_decisions", half_written)
+    with pytest.raises(RuntimeError, match="disk full"):
+        run_day(engine, failing, AS_OF, chunk_cases=60)
+    monkeypatch.setattr(run_module.repo, "write_decisions", real)
+    with engine.connect() as conn:
+        # Every case with a plan item or a block has its path stamped: no chunk is half in.
+        unstamped = conn.execute(
+            select(func.count())
+            .select_from(plan_items)
+            .where(
+                plan_items.c.tenant_id == failing,
+                ~exists().where(
+                    case_paths.c.tenant_id == failing,
+                    case_paths.c.case_id == plan_items.c.case_id,
+                ),
+            )
+        ).scalar_one()
+    assert unstamped == 0
+    assert _count(engine, case_paths, failing) > 0
+    resumed = run_day(engine, failing, AS_OF, chunk_cases=60)
+    reference = run_day(engine, clean, AS_OF, chunk_cases=60)
+    assert resumed["resumed"] is True
+    assert resumed["planned"] == reference["planned"]
+    assert resumed["blocked"] == reference["blocked"]
+    assert _count(engine, outbox, failing) == _count(engine, outbox, clean)
 
 
 def test_runs_go_forward_and_paths_move_on(engine: Engine, tmp_path: Path) -> None:
