@@ -6,6 +6,7 @@ import typer
 
 from recoverly.cli import (
     access,
+    compliance,
     daily,
     db,
     demo,
@@ -44,6 +45,7 @@ app.add_typer(strategy.app, name="strategy")
 app.command("run")(daily.run)
 app.add_typer(plan.app, name="plan")
 app.command("dispatch")(dispatch.dispatch)
+app.add_typer(compliance.app, name="compliance")
 app.add_typer(report.app, name="report")
 app.add_typer(templates.app, name="templates")
 app.command("serve")(serve.serve)

@@ -90,6 +90,7 @@ class Pack(_Frozen):
 
 class HoldRule(_Frozen):
     blocks: tuple[str, ...]
+    channels: tuple[Channel, ...] | None = None  # None: every channel
     citation: str
     message: str
 

@@ -146,14 +146,16 @@ def _holds(candidates: pl.DataFrame, holds: pl.DataFrame) -> pl.DataFrame:
                 "kind": kind.value,
                 "stops_contact": rule.stops(CONTACT),
                 "stops_escalation": rule.stops(ESCALATION),
+                "only": None if rule.channels is None else [c.value for c in rule.channels],
                 "citation": rule.citation,
                 "message": rule.message,
             }
             for kind, rule in hold_rules().items()
-        ]
+        ],
+        schema_overrides={"only": pl.List(pl.String)},
     )
     active = (
-        candidates.select("cid", "case_id", "action", "at")
+        candidates.select("cid", "case_id", "action", "channel", "at")
         .join(holds.select("case_id", "kind", "starts_at", "ends_at"), on="case_id")
         .filter(
             (pl.col("starts_at") <= pl.col("at"))
@@ -164,6 +166,7 @@ def _holds(candidates: pl.DataFrame, holds: pl.DataFrame) -> pl.DataFrame:
             pl.when(pl.col("action") == CONTACT)
             .then(pl.col("stops_contact"))
             .otherwise(pl.col("stops_escalation"))
+            & (pl.col("only").is_null() | pl.col("only").list.contains(pl.col("channel")))
         )
     )
     return active.select(

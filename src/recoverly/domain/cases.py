@@ -27,6 +27,7 @@ class HoldKind(StrEnum):
     BANKRUPTCY = "bankruptcy"
     DECEASED = "deceased"
     BREATHING_SPACE = "breathing_space"
+    VULNERABLE = "vulnerable"  # not a stop: no automated voice, a trained agent instead
 
 
 @dataclass(frozen=True, slots=True)

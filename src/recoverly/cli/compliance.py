@@ -1,0 +1,47 @@
+"""``recoverly compliance``: ask the rule engine about contacts, outside any database."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from recoverly.domain.errors import InvalidInput
+
+app = typer.Typer(help="The contact rules: check proposed contacts.", no_args_is_help=True)
+
+
+@app.command("check")
+def check(
+    input_file: Annotated[
+        Path,
+        typer.Option(
+            "--input",
+            help="A JSON list of proposed contacts with history and flags; - reads stdin.",
+        ),
+    ],
+) -> None:
+    """Allow or block each proposed contact, with the rules it breaks and, when blocked,
+    the earliest minute it would be allowed (JSON on stdout, in the input's order).
+
+    Malformed input exits with code 2 and names the item and the field.
+    """
+    from recoverly.compliance.check import check as judge
+    from recoverly.compliance.check import parse
+
+    name = "stdin" if str(input_file) == "-" else str(input_file)
+    try:
+        text = sys.stdin.read() if name == "stdin" else input_file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"{name}: cannot be read: {exc}") from exc
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(
+            f"{name}: not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+        ) from exc
+    decisions = judge(parse(raw))
+    print(json.dumps([d.as_dict() for d in decisions], ensure_ascii=False))

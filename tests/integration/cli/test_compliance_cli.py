@@ -1,0 +1,59 @@
+"""``recoverly compliance check``: the contract's JSON in and out, and exit 2 on bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.integration.cli.test_import_cli import cli
+
+CONTRACT_EXAMPLE = [
+    {
+        "id": "c1",
+        "jurisdiction": "US-NY",
+        "debtor_timezone": "America/New_York",
+        "channel": "call",
+        "at": "2026-03-09T13:30:00Z",
+        "debt_id": "D1",
+        "history": [
+            {
+                "channel": "call",
+                "at": "2026-03-08T15:00:00Z",
+                "outcome": "no_answer",
+                "debt_id": "D1",
+            }
+        ],
+        "flags": {"cease_communication": False, "dispute_open": False},
+    },
+    {
+        "id": "c2",
+        "jurisdiction": "US-NY",
+        "debtor_timezone": "America/New_York",
+        "channel": "sms",
+        "at": "2026-03-09T02:00:00Z",
+    },
+]
+
+
+def test_check_answers_in_the_contracts_shape(tmp_path: Path) -> None:
+    path = tmp_path / "contacts.json"
+    path.write_text(json.dumps(CONTRACT_EXAMPLE), encoding="utf-8")
+    done = cli(f"sqlite:///{tmp_path / 'x.db'}", "compliance", "check", "--input", str(path))
+    assert done.returncode == 0, done.stderr
+    first, second = json.loads(done.stdout)
+    assert first == {"id": "c1", "decision": "allow", "reasons": [], "next_allowed_at": None}
+    assert second["decision"] == "block"
+    assert second["reasons"][0]["rule"].startswith("12 CFR 1006.6(b)(1)")
+    # 02:00 UTC is 21:00 on 8 March in New York; the next opening is 08:00 EDT on 9 March.
+    assert second["next_allowed_at"] == "2026-03-09T12:00:00Z"
+    assert not (tmp_path / "x.db").exists()  # the check needs no database
+
+
+def test_malformed_input_exits_2_naming_item_and_field(tmp_path: Path) -> None:
+    bad = [CONTRACT_EXAMPLE[0], {**CONTRACT_EXAMPLE[1], "at": "tomorrow"}]
+    path = tmp_path / "contacts.json"
+    path.write_text(json.dumps(bad), encoding="utf-8")
+    done = cli(f"sqlite:///{tmp_path / 'x.db'}", "compliance", "check", "--input", str(path))
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert 'item 1 (id "c2"), field at' in done.stderr
