@@ -3,11 +3,15 @@
 Runs a multi-day cycle through the real command line (simulate portfolio, import, run,
 plan export, simulate outcomes, import contacts and payments) and checks every day's
 plan with code that shares nothing with Recoverly's engine: plain Python, ``zoneinfo``,
-the rules as the research digest states them (US: [08:00, 21:00) local, 7 placed calls
-per debt in 7 local days, no call for 7 local days after a conversation; CN: [08:00,
-22:00) local, 3 effective calls per debtor per local day; others: Recoverly's default
-[09:00, 20:00), 3 placed calls per debtor per local day). It also runs each day twice and
-checks that the second run plans nothing.
+the rules as the research digest states them, with public holidays from the ``holidays``
+package (US: [08:00, 21:00) local, 7 placed calls per debt in 7 local days, no call for 7
+local days after a conversation; CN: [08:00, 22:00) local, 3 effective calls per debtor
+per local day; TH: working days [08:00, 20:00), weekends and holidays [08:00, 18:00), one
+contact a day; VN: [07:00, 21:00), 5 contacts a day; ID: Monday to Saturday [08:00,
+20:00), never on Sundays or holidays; GB [08:00, 21:00); IN [08:00, 19:00); PH [06:00,
+22:00); MX [07:00, 22:00); others: Recoverly's default [09:00, 20:00), 3 placed calls per
+debtor per local day). It also runs each day twice and checks that the second run plans
+nothing.
 
 Usage: python benchmarks/plan_check.py --size 100000 [--days 3] [--database-url URL]
 Prints one JSON line: planned contacts, violations found (must be 0), and whether the
@@ -29,8 +33,27 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import holidays
+
 BIN = Path(sys.executable).parent / "recoverly"
-WINDOWS = {"US": (8, 21), "CN": (8, 22)}
+WINDOWS = {"US": (8, 21), "CN": (8, 22), "GB": (8, 21), "VN": (7, 21), "IN": (8, 19)}
+WINDOWS |= {"PH": (6, 22), "MX": (7, 22)}
+DEFAULT_WINDOW = (9, 20)
+CONTACTS_A_DAY = {"TH": 1, "VN": 5}  # outbound attempts on every channel
+POLICY_CALLS_A_DAY = 3  # Recoverly's default, where no pack has shipped
+PACKS = {"US", "CN", "GB", "TH", "VN", "ID", "IN", "PH", "MX"}
+
+
+def hours(country: str, day: date) -> tuple[int, int] | None:
+    """The allowed local hours on ``day``; None: no contact that day."""
+    public = day in holidays.country_holidays(country, years=day.year)
+    if country == "TH":
+        return (8, 20) if day.weekday() < 5 and not public else (8, 18)
+    if country == "ID":
+        return None if day.weekday() == 6 or public else (8, 20)
+    return WINDOWS.get(country, DEFAULT_WINDOW)
+
+
 SPOKEN = {
     "conversation",
     "promise_to_pay",
@@ -75,7 +98,7 @@ def judge(plan: list[dict[str, str]], history: list[dict[str, str]]) -> list[str
     by_debtor: dict[str, list[tuple[date, dict[str, str]]]] = defaultdict(list)
     for h in history:
         zone = zone_of.get(h["debtor_id"])
-        if zone is not None and h["channel"] in VOICE:
+        if zone is not None:
             by_debtor[h["debtor_id"]].append(
                 (instant(h["at"]).astimezone(ZoneInfo(zone)).date(), h)
             )
@@ -84,13 +107,21 @@ def judge(plan: list[dict[str, str]], history: list[dict[str, str]]) -> list[str
         zone = ZoneInfo(row["debtor_timezone"])
         local = instant(row["scheduled_at"]).astimezone(zone)
         country = row["jurisdiction"][:2]
-        start, end = WINDOWS.get(country, (9, 20))
-        if not start <= local.hour < end:
+        day = local.date()
+        allowed = hours(country, day)
+        if allowed is None:
+            problems.append(f"{row['plan_id']}: no contact allowed on {day}")
+        elif not allowed[0] <= local.hour < allowed[1]:
+            start, end = allowed
             problems.append(f"{row['plan_id']}: {local:%H:%M} outside [{start}:00, {end}:00)")
+        everything = by_debtor.get(row["debtor_id"], [])
+        if country in CONTACTS_A_DAY:
+            today = [h for d, h in everything if d == day and h["direction"] == "outbound"]
+            if len(today) >= CONTACTS_A_DAY[country]:
+                problems.append(f"{row['plan_id']}: contact {len(today) + 1} today")
         if row["channel"] not in VOICE:
             continue
-        day = local.date()
-        past = by_debtor.get(row["debtor_id"], [])
+        past = [(d, h) for d, h in everything if h["channel"] in VOICE]
         if country == "US":
             week = [h for d, h in past if 0 <= (day - d).days <= 6]
             placed = [
@@ -110,7 +141,7 @@ def judge(plan: list[dict[str, str]], history: list[dict[str, str]]) -> list[str
             ]
             if len(spoken) >= 3:
                 problems.append(f"{row['plan_id']}: 4th effective call today")
-        else:
+        elif country not in PACKS:
             placed = [
                 h
                 for d, h in past
@@ -118,8 +149,8 @@ def judge(plan: list[dict[str, str]], history: list[dict[str, str]]) -> list[str
                 and h["direction"] == "outbound"
                 and h["outcome"] not in ("busy", "failed")
             ]
-            if len(placed) >= 3:
-                problems.append(f"{row['plan_id']}: 4th call today")
+            if len(placed) >= POLICY_CALLS_A_DAY:
+                problems.append(f"{row['plan_id']}: call {len(placed) + 1} today")
     return problems
 
 

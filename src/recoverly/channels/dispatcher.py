@@ -30,7 +30,7 @@ from recoverly.channels.adapters.base import ChannelAdapter
 from recoverly.channels.message import OutgoingMessage, SendStatus
 from recoverly.channels.templates import Catalog, MessageContext, Rendered
 from recoverly.compliance import screen as compliance
-from recoverly.compliance.packs import pack_key
+from recoverly.compliance.packs import pack_for
 from recoverly.compliance.windows import next_opening
 from recoverly.domain.errors import RecoverlyError
 from recoverly.domain.parties import REACHED_THROUGH
@@ -161,7 +161,7 @@ class Dispatcher:
                         "debtor_id": i.debtor_id,
                         "channel": i.channel,
                         "action": compliance.CONTACT,
-                        "pack": _pack(i.jurisdiction),
+                        "pack": pack_for(i.jurisdiction),
                         "timezone": i.timezone,
                         "at": now,
                     }
@@ -197,7 +197,7 @@ class Dispatcher:
         windows = {r for r, _ in broken if r in _window_rules()}
         if broken and len(windows) == len(broken):
             # Only the hour is wrong: wait for the window to open.
-            opening = next_opening(_pack(item.jurisdiction), item.channel, item.timezone, now)
+            opening = next_opening(pack_for(item.jurisdiction), item.channel, item.timezone, now)
             if opening is not None and opening <= item.scheduled_at + self.policy.expire_after:
                 self.checkpoint("checked", item.plan_id)
                 return self._postpone(item, opening, f"{windows.pop()}: window closed", now)
@@ -277,11 +277,6 @@ class Dispatcher:
         with self.engine.begin() as conn:
             held = repo.postpone(conn, item, self.worker, until=until, error=error, now=now)
         return "postponed" if held else "lost_lease"
-
-
-def _pack(jurisdiction: str) -> str:
-    country, _, region = jurisdiction.partition("-")
-    return pack_key(country, region or None)
 
 
 def _failed(error: str | None) -> Settlement:

@@ -33,7 +33,7 @@ from pydantic import (
 )
 
 from recoverly.compliance import screen as engine
-from recoverly.compliance.packs import hold_rules, pack_key, packs
+from recoverly.compliance.packs import hold_rules, pack_for, packs
 from recoverly.compliance.windows import next_opening
 from recoverly.domain.cases import HoldKind
 from recoverly.domain.errors import InvalidInput
@@ -192,7 +192,7 @@ def _frames(contacts: Sequence[ProposedContact]) -> _Frames:
                 "debtor_id": str(n),
                 "channel": c.channel.value,
                 "action": engine.CONTACT,
-                "pack": _pack(c.jurisdiction),
+                "pack": pack_for(c.jurisdiction),
                 "timezone": c.debtor_timezone,
                 "at": c.at.astimezone(UTC),
             }
@@ -253,11 +253,6 @@ def _frames(contacts: Sequence[ProposedContact]) -> _Frames:
         },
     )
     return _Frames(candidates.drop("at"), candidates.select("cid", "at"), debts, history, holds)
-
-
-def _pack(jurisdiction: str) -> str:
-    country, _, region = jurisdiction.partition("-")
-    return pack_key(country, jurisdiction if region else None)
 
 
 def _screen(frames: _Frames, at: pl.DataFrame) -> pl.DataFrame:

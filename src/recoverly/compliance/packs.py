@@ -1,20 +1,21 @@
 """Rule packs: the contact rules of one jurisdiction, loaded from YAML and validated.
 
-A pack holds contact windows (local, half-open) and rolling caps. The packs shipped here
-are the first ones the daily loop needs (US federal, mainland China, and a conservative
-default for everything else); the compliance engine grows the same format with holidays,
-consent and more jurisdictions. Holds are not per jurisdiction: ``holds.yaml`` applies
-everywhere (policy P5).
+A pack holds contact windows (local, half-open, per kind of day: a weekday, or a public
+holiday of the pack's calendar) and rolling caps. A day a window marks ``closed`` allows
+no contact at all; a day no window covers has no hours rule. Jurisdictions without a pack
+get a conservative default (``*``). Holds are not per jurisdiction: ``holds.yaml``
+applies everywhere (policy P5).
 """
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
 from enum import StrEnum
 from functools import cache
 from importlib import resources
 from typing import Annotated, Any, Self, TypeVar
 
+import holidays as calendars
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -51,17 +52,44 @@ class _Cited(_Frozen):
     message: str
 
 
-class Window(_Cited):
-    """Contacts are allowed at local times in ``[start, end)`` (policy P1)."""
+class Day(StrEnum):
+    """The kinds of local day a window applies to: a weekday, or a public holiday (which
+    takes precedence over its weekday)."""
 
-    local: tuple[time, time]
+    MON = "mon"
+    TUE = "tue"
+    WED = "wed"
+    THU = "thu"
+    FRI = "fri"
+    SAT = "sat"
+    SUN = "sun"
+    HOLIDAY = "holiday"
+
+
+WEEKDAYS = (Day.MON, Day.TUE, Day.WED, Day.THU, Day.FRI, Day.SAT, Day.SUN)
+
+
+class Window(_Cited):
+    """Contacts are allowed at local times in ``[start, end)`` (policy P1) on ``days``
+    (None: every day), or not at all on those days when ``closed``."""
+
+    local: tuple[time, time] | None = None
+    closed: bool = False
+    days: tuple[Day, ...] | None = None
     channels: tuple[Channel, ...] | None = None  # None: every channel
 
     @model_validator(mode="after")
-    def _ordered(self) -> Self:
-        if self.local[0] >= self.local[1]:
+    def _shape(self) -> Self:
+        if self.closed == (self.local is not None):
+            raise ValueError(f"{self.rule}: a window has local hours or is closed, not both")
+        if self.local is not None and self.local[0] >= self.local[1]:
             raise ValueError(f"{self.rule}: the window must start before it ends")
         return self
+
+    def covers(self, channel: Channel, day: Day) -> bool:
+        return (self.channels is None or channel in self.channels) and (
+            self.days is None or day in self.days
+        )
 
 
 class Cap(_Cited):
@@ -78,14 +106,42 @@ class Pack(_Frozen):
     jurisdiction: str
     name: str
     version: Annotated[int, Field(ge=1)]
+    # The country whose public holidays (``holidays`` package) are ``holiday`` days.
+    holidays: str | None = None
     windows: tuple[Window, ...] = ()
     caps: tuple[Cap, ...] = ()
 
-    def window_for(self, channel: Channel) -> Window | None:
+    @model_validator(mode="after")
+    def _calendar(self) -> Self:
+        uses = any(w.days is not None and Day.HOLIDAY in w.days for w in self.windows)
+        if uses and self.holidays is None:
+            raise ValueError(f"{self.jurisdiction}: holiday windows need a holidays calendar")
+        if self.holidays is not None and self.holidays not in calendars.list_supported_countries():
+            raise ValueError(f"{self.jurisdiction}: no holiday calendar {self.holidays!r}")
+        return self
+
+    def day_of(self, day: date) -> Day:
+        """The kind of ``day`` (a local date) for this pack's windows."""
+        if self.holidays is not None and day in _calendar(self.holidays, day.year):
+            return Day.HOLIDAY
+        return WEEKDAYS[day.weekday()]
+
+    def window_for(self, channel: Channel, day: Day) -> Window | None:
+        """The first window covering the channel on that kind of day; None: no hours rule."""
         for window in self.windows:
-            if window.channels is None or channel in window.channels:
+            if window.covers(channel, day):
                 return window
         return None
+
+
+@cache
+def _calendar(country: str, year: int) -> frozenset[date]:
+    """A country's public holidays in a year (public only, policy P2)."""
+    return frozenset(calendars.country_holidays(country, years=year))
+
+
+def holiday_dates(country: str, years: range) -> list[date]:
+    return sorted(d for year in years for d in _calendar(country, year))
 
 
 class HoldRule(_Frozen):
@@ -127,6 +183,12 @@ def pack_key(country: str, region: str | None) -> str:
         if code in available:
             return code
     return country if country in available else DEFAULT_PACK
+
+
+def pack_for(jurisdiction: str) -> str:
+    """The pack key for an ISO 3166 jurisdiction: ``US``, ``US-NY``, ``CN-31``…"""
+    country, _, region = jurisdiction.partition("-")
+    return pack_key(country, jurisdiction if region else None)
 
 
 def _parse(model: type[_M], text: str, source: str) -> _M:

@@ -25,7 +25,16 @@ from functools import cache
 
 import polars as pl
 
-from recoverly.compliance.packs import Cap, Counted, Scope, hold_rules, packs
+from recoverly.compliance.packs import (
+    WEEKDAYS,
+    Cap,
+    Counted,
+    Day,
+    Scope,
+    hold_rules,
+    holiday_dates,
+    packs,
+)
 from recoverly.domain.events import Channel, Direction, Outcome
 from recoverly.store.frames import UTC_INSTANT
 
@@ -108,34 +117,72 @@ def instants(frame: pl.DataFrame, local: str, out: str) -> pl.DataFrame:
 
 @cache
 def window_table() -> pl.DataFrame:
-    """Every pack's window for every channel: ``pack, channel, start, end`` and the rule."""
+    """Every pack's window for every channel and kind of day: ``pack, channel, day,
+    start, end`` (null when the day is ``closed``) and the rule."""
     rows = []
     for key, pack in packs().items():
         for channel in Channel:
-            window = pack.window_for(channel)
-            if window is not None:
-                rows.append(
-                    {
-                        "pack": key,
-                        "channel": channel.value,
-                        "start": window.local[0],
-                        "end": window.local[1],
-                        "rule": window.rule,
-                        "citation": window.citation,
-                        "message": window.message,
-                    }
-                )
+            for day in Day:
+                window = pack.window_for(channel, day)
+                if window is not None:
+                    rows.append(
+                        {
+                            "pack": key,
+                            "channel": channel.value,
+                            "day": day.value,
+                            "start": window.local[0] if window.local else None,
+                            "end": window.local[1] if window.local else None,
+                            "closed": window.closed,
+                            "rule": window.rule,
+                            "citation": window.citation,
+                            "message": window.message,
+                        }
+                    )
     return pl.DataFrame(
         rows,
         schema={
             "pack": pl.String,
             "channel": pl.String,
+            "day": pl.String,
             "start": pl.Time,
             "end": pl.Time,
+            "closed": pl.Boolean,
             "rule": pl.String,
             "citation": pl.String,
             "message": pl.String,
         },
+    )
+
+
+def day_kinds(frame: pl.DataFrame, on: str) -> pl.DataFrame:
+    """Add ``day``: the kind of the local date ``on`` for the row's ``pack`` (a weekday,
+    or ``holiday`` on a public holiday of the pack's calendar)."""
+    names = pl.Series([d.value for d in WEEKDAYS])
+    frame = frame.with_columns(
+        pl.col(on).dt.weekday().sub(1).replace_strict(list(range(7)), names).alias("day")
+    )
+    calendars = {key: p.holidays for key, p in packs().items() if p.holidays}
+    dated = frame.filter(pl.col("pack").is_in(list(calendars)) & pl.col(on).is_not_null())
+    if dated.height == 0:
+        return frame
+    low, high = dated[on].min(), dated[on].max()
+    assert isinstance(low, date)
+    assert isinstance(high, date)
+    years = range(low.year, high.year + 1)
+    holidays = pl.DataFrame(
+        [
+            {"pack": key, on: day, "holiday": True}
+            for key, country in calendars.items()
+            for day in holiday_dates(country, years)
+        ],
+        schema={"pack": pl.String, on: pl.Date, "holiday": pl.Boolean},
+    )
+    return (
+        frame.join(holidays, on=["pack", on], how="left")
+        .with_columns(
+            pl.when(pl.col("holiday")).then(pl.lit(Day.HOLIDAY.value)).otherwise("day").alias("day")
+        )
+        .drop("holiday")
     )
 
 
@@ -179,11 +226,16 @@ def _holds(candidates: pl.DataFrame, holds: pl.DataFrame) -> pl.DataFrame:
 
 def _windows(candidates: pl.DataFrame) -> pl.DataFrame:
     contacts = candidates.filter(pl.col("action") == CONTACT).select(
-        "cid", "pack", "channel", pl.col("local").dt.time().alias("t")
+        "cid",
+        "pack",
+        "channel",
+        pl.col("local").dt.date().alias("local_day"),
+        pl.col("local").dt.time().alias("t"),
     )
     return (
-        contacts.join(window_table(), on=["pack", "channel"])
-        .filter((pl.col("t") < pl.col("start")) | (pl.col("t") >= pl.col("end")))
+        day_kinds(contacts, "local_day")
+        .join(window_table(), on=["pack", "channel", "day"])
+        .filter(pl.col("closed") | (pl.col("t") < pl.col("start")) | (pl.col("t") >= pl.col("end")))
         .select("cid", "rule", "citation", "message")
     )
 

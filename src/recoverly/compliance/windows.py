@@ -2,29 +2,44 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from recoverly.compliance.packs import packs
 from recoverly.domain.events import Channel
 
+SEARCH_DAYS = 400  # closed days (weekends, holidays) are stepped over; a year is plenty
+
 
 def next_opening(pack: str, channel: str, timezone: str, after: datetime) -> datetime | None:
-    """The first instant at or after ``after`` at which the pack's window for the channel
-    is open (UTC); ``after`` itself when no window applies. Searches a week ahead, so a
-    window that is closed on some days (or a DST gap at its opening) is stepped over."""
-    window = packs()[pack].window_for(Channel(channel))
-    if window is None:
-        return after
+    """The first instant at or after ``after`` (UTC) at which the pack's hours allow the
+    channel: ``after`` itself when they do, else the next local day's opening, stepping
+    over closed days (weekends, holidays) and over openings lost to a DST gap."""
+    rules = packs()[pack]
+    wanted = Channel(channel)
     zone = ZoneInfo(timezone)
     local = after.astimezone(zone)
-    start, end = window.local
-    if start <= local.time() < end:
-        return after
-    day = local.date() if local.time() < start else local.date() + timedelta(days=1)
-    for offset in range(8):
-        candidate = datetime.combine(day + timedelta(days=offset), start, tzinfo=zone)
-        # A wall-clock time in a spring-forward gap does not survive the round trip.
-        if candidate.astimezone(UTC).astimezone(zone).time() == start:
-            return candidate.astimezone(UTC)
+    for offset in range(SEARCH_DAYS):
+        day = local.date() + timedelta(days=offset)
+        window = rules.window_for(wanted, rules.day_of(day))
+        if window is not None and window.closed:
+            continue
+        start, end = window.local if window is not None and window.local else (time(0), None)
+        if offset == 0:
+            now = local.time()
+            if now >= start and (end is None or now < end):
+                return after
+            if now >= start:
+                continue  # today's window has closed
+        opening = _instant(day, start, zone)
+        if opening is not None and opening >= after:
+            return opening
     return None
+
+
+def _instant(day: date, at: time, zone: ZoneInfo) -> datetime | None:
+    """The UTC instant of a local wall-clock time, or None in a spring-forward gap."""
+    candidate = datetime.combine(day, at, tzinfo=zone)
+    if candidate.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != datetime.combine(day, at):
+        return None
+    return candidate.astimezone(UTC)

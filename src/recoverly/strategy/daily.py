@@ -485,7 +485,14 @@ def _schedule(candidates: pl.DataFrame, strategy: Strategy, as_of: date) -> pl.D
             schema={"channel": pl.String, "preferred": pl.Time},
         )
     )
-    windows = compliance.window_table().select("pack", "channel", "start")
+    # Today's window in each pack: a weekday's, or a holiday's (a closed day has no
+    # start; the screen then blocks its contacts).
+    today = compliance.day_kinds(
+        candidates.select("pack").unique().with_columns(pl.lit(as_of).alias("on")), "on"
+    ).select("pack", "day")
+    windows = (
+        compliance.window_table().join(today, on=["pack", "day"]).select("pack", "channel", "start")
+    )
     local = (
         candidates.join(preferred, on="channel", how="left")
         .join(windows, on=["pack", "channel"], how="left")

@@ -21,7 +21,19 @@ from recoverly.strategy import run as run_module
 from recoverly.strategy.run import run_day
 
 AS_OF = date(2026, 3, 9)
-WINDOWS = {"US": (8, 21), "CN": (8, 22)}  # local hours, half-open; others: policy 9-20
+# Local hours, half-open, on a working day that is no holiday (AS_OF, a Monday, is none in
+# TH or ID); elsewhere Recoverly's default policy, 9-20.
+WINDOWS = {
+    "US": (8, 21),
+    "CN": (8, 22),
+    "GB": (8, 21),
+    "TH": (8, 20),
+    "VN": (7, 21),
+    "ID": (8, 20),
+    "IN": (8, 19),
+    "PH": (6, 22),
+    "MX": (7, 22),
+}
 
 
 def _portfolio(engine: Engine, tmp_path: Path, accounts: int = 600, tenant: str = "t1") -> int:
