@@ -45,3 +45,12 @@ def check(
         ) from exc
     decisions = judge(parse(raw))
     print(json.dumps([d.as_dict() for d in decisions], ensure_ascii=False))
+
+
+@app.command("reference")
+def reference() -> None:
+    """Print every rule pack's rules with their citations and readings (Markdown), as
+    docs/compliance.md carries them."""
+    from recoverly.compliance.reference import markdown
+
+    print(markdown(), end="")

@@ -57,3 +57,15 @@ def test_malformed_input_exits_2_naming_item_and_field(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert done.stdout == ""
     assert 'item 1 (id "c2"), field at' in done.stderr
+
+
+def test_the_reference_page_is_what_the_packs_say(tmp_path: Path) -> None:
+    done = cli(f"sqlite:///{tmp_path / 'x.db'}", "compliance", "reference")
+    assert done.returncode == 0, done.stderr
+    page = (Path(__file__).parents[3] / "docs" / "compliance.md").read_text(encoding="utf-8")
+    begin = page.index("<!-- generated")
+    end = page.index("<!-- end of generated reference -->") + len(
+        "<!-- end of generated reference -->"
+    )
+    assert page[begin:end] + "\n" == done.stdout, "regenerate: recoverly compliance reference"
+    assert "`th.once_a_day`" in done.stdout

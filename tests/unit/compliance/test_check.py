@@ -215,9 +215,6 @@ def test_malformed_input_names_the_item_and_field(change: dict[str, Any], named:
         parse([item])
 
 
-ZONES = [NY, CHICAGO, SHANGHAI, "Europe/London", "Australia/Lord_Howe", "America/Santiago"]
-
-
 @settings(max_examples=150)
 @given(
     zone_and_place=st.sampled_from(
@@ -228,6 +225,10 @@ ZONES = [NY, CHICAGO, SHANGHAI, "Europe/London", "Australia/Lord_Howe", "America
             ("Europe/London", "GB"),
             ("Australia/Lord_Howe", "AU"),
             ("America/Santiago", "CL"),
+            ("Asia/Bangkok", "TH"),
+            ("Asia/Jayapura", "ID"),
+            ("Asia/Ho_Chi_Minh", "VN"),
+            ("Asia/Kolkata", "IN"),
         ]
     ),
     start=st.datetimes(
@@ -237,6 +238,7 @@ ZONES = [NY, CHICAGO, SHANGHAI, "Europe/London", "Australia/Lord_Howe", "America
     calls=st.lists(
         st.tuples(
             st.integers(min_value=0, max_value=8 * 24 * 60),
+            st.sampled_from(["call", "sms"]),
             st.sampled_from(["no_answer", "conversation", "busy", "voicemail"]),
             st.sampled_from(["D1", "D2", None]),
             st.sampled_from(["outbound", "inbound"]),
@@ -248,12 +250,12 @@ def test_next_allowed_is_allowed_and_the_minute_before_is_not(
     zone_and_place: tuple[str, str],
     start: datetime,
     channel: str,
-    calls: list[tuple[int, str, str | None, str]],
+    calls: list[tuple[int, str, str, str | None, str]],
 ) -> None:
     zone, place = zone_and_place
     history = [
-        _past(start - timedelta(minutes=m), outcome, debt=debt, direction=direction)
-        for m, outcome, debt, direction in calls
+        _past(start - timedelta(minutes=m), outcome, kind, debt=debt, direction=direction)
+        for m, kind, outcome, debt, direction in calls
     ]
     item = _contact(start, zone=zone, jurisdiction=place, channel=channel, history=history)
     decision = _one(item)
