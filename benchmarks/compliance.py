@@ -183,13 +183,10 @@ def main() -> None:
     holds_of: dict[str, list[str]] = defaultdict(list)
     for case_id, kind in holds.select("case_id", "kind").iter_rows():
         holds_of[case_id].append(kind)
-    rows = [
-        {**row, "debt": f"{row['case_id']}-A"} for row in sample.iter_rows(named=True)
-    ]
+    rows = [{**row, "debt": f"{row['case_id']}-A"} for row in sample.iter_rows(named=True)]
     start = time.perf_counter()
     expected = {
-        row["cid"]: plain(row, past_of[row["debtor_id"]], holds_of[row["case_id"]])
-        for row in rows
+        row["cid"]: plain(row, past_of[row["debtor_id"]], holds_of[row["case_id"]]) for row in rows
     }
     loop = time.perf_counter() - start
     say(f"plain loop: {loop:.2f} s for {len(rows):,} contacts")

@@ -18,6 +18,7 @@ from recoverly.api.routers import (
     accounts,
     activity,
     cases,
+    compliance,
     debtors,
     meta,
     reports,
@@ -60,6 +61,7 @@ TAGS = [
     {"name": "activity", "description": "Record contacts and outcomes, promises, payments."},
     {"name": "reports", "description": "Collection KPIs by strategy branch."},
     {"name": "webhooks", "description": "Provider callbacks, authenticated by signature."},
+    {"name": "compliance", "description": "May this contact happen now, and if not, when?"},
     {"name": "meta", "description": "Liveness and the caller's grants."},
 ]
 
@@ -93,6 +95,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
     for router in (
         meta.router,
         cases.router,
+        compliance.router,
         accounts.router,
         debtors.router,
         activity.router,

@@ -144,7 +144,25 @@ def check(contacts: Sequence[ProposedContact]) -> list[Decision]:
     """Judge every contact at its instant, and find when each blocked one would pass."""
     if not contacts:
         return []
-    frames = _frames(contacts)
+    verdicts = judge(_frames(contacts))
+    return [Decision(contact.id, *verdicts[n]) for n, contact in enumerate(contacts)]
+
+
+@dataclass(frozen=True, slots=True)
+class Frames:
+    """Proposed contacts in the screen's frames (see :mod:`recoverly.compliance.screen`):
+    ``candidates`` without ``at`` (the search moves it), and ``proposed`` (``cid, at``)."""
+
+    candidates: pl.DataFrame
+    proposed: pl.DataFrame
+    debts: pl.DataFrame
+    history: pl.DataFrame
+    holds: pl.DataFrame
+
+
+def judge(frames: Frames) -> dict[int, tuple[tuple[Reason, ...], datetime | None]]:
+    """For each candidate: the rules it breaks at its proposed instant and, if any, the
+    earliest minute it would pass (None: not while the facts stay as they are)."""
     at = frames.proposed
     first = _screen(frames, at)
     found: dict[int, datetime | None] = {}
@@ -163,26 +181,13 @@ def check(contacts: Sequence[ProposedContact]) -> list[Decision]:
     reasons: dict[int, list[Reason]] = {}
     for cid, citation, message in first.select("cid", "citation", "message").iter_rows():
         reasons.setdefault(cid, []).append(Reason(citation, message))
-    return [
-        Decision(
-            contact.id,
-            tuple(reasons.get(n, ())),
-            found.get(n) if n in reasons else None,
-        )
-        for n, contact in enumerate(contacts)
-    ]
+    return {
+        cid: (tuple(reasons.get(cid, ())), found.get(cid) if cid in reasons else None)
+        for cid in frames.candidates["cid"]
+    }
 
 
-@dataclass(frozen=True, slots=True)
-class _Frames:
-    candidates: pl.DataFrame  # without ``at``: the instant is the search's
-    proposed: pl.DataFrame  # ``cid, at``: the instants the input proposes
-    debts: pl.DataFrame
-    history: pl.DataFrame
-    holds: pl.DataFrame
-
-
-def _frames(contacts: Sequence[ProposedContact]) -> _Frames:
+def _frames(contacts: Sequence[ProposedContact]) -> Frames:
     # Each contact is its own debtor and case: its history and flags are its own.
     candidates = pl.DataFrame(
         [
@@ -252,16 +257,16 @@ def _frames(contacts: Sequence[ProposedContact]) -> _Frames:
             "ends_at": UTC_INSTANT,
         },
     )
-    return _Frames(candidates.drop("at"), candidates.select("cid", "at"), debts, history, holds)
+    return Frames(candidates.drop("at"), candidates.select("cid", "at"), debts, history, holds)
 
 
-def _screen(frames: _Frames, at: pl.DataFrame) -> pl.DataFrame:
+def _screen(frames: Frames, at: pl.DataFrame) -> pl.DataFrame:
     """The broken rules of each contact at its instant in ``at`` (``cid, at``)."""
     candidates = frames.candidates.join(at.select("cid", "at"), on="cid")
     return engine.screen(candidates, frames.debts, frames.history, frames.holds)
 
 
-def _advance(frames: _Frames, blocks: pl.DataFrame) -> pl.DataFrame:
+def _advance(frames: Frames, blocks: pl.DataFrame) -> pl.DataFrame:
     """``cid, at``: for each blocked contact (``blocks`` with the instant it was screened
     at), the earliest instant every rule it broke could pass (null: never while the input
     stays as it is)."""
@@ -272,6 +277,27 @@ def _advance(frames: _Frames, blocks: pl.DataFrame) -> pl.DataFrame:
     windows = {r for p in packs().values() for r in (w.rule for w in p.windows)}
     caps = {r for p in packs().values() for r in (c.rule for c in p.caps)}
     holds = {f"hold.{kind.value}" for kind in hold_rules()}
+    # A hold in force lasts until its end; one without a known end lasts.
+    held = (
+        rows.filter(pl.col("rule").is_in(list(holds)))
+        .join(frames.candidates.select("cid", "case_id"), on="cid")
+        .join(
+            frames.holds.with_columns(("hold." + pl.col("kind")).alias("rule")),
+            on=["case_id", "rule"],
+        )
+        .filter(
+            (pl.col("starts_at") <= pl.col("at"))
+            & (pl.col("ends_at").is_null() | (pl.col("at") < pl.col("ends_at")))
+        )
+        .group_by("cid", "rule")
+        .agg(
+            pl.when(pl.col("ends_at").is_null().any()).then(None).otherwise(pl.col("ends_at").max())
+        )
+    )
+    ends: dict[tuple[int, str], datetime | None] = {
+        (cid, rule): None if end is None else _next_minute(end)
+        for cid, rule, end in held.iter_rows()
+    }
     bound: dict[int, datetime | None] = {}
     for cid, rule, at, pack, channel, zone in rows.select(
         "cid", "rule", "at", "pack", "channel", "timezone"
@@ -279,7 +305,7 @@ def _advance(frames: _Frames, blocks: pl.DataFrame) -> pl.DataFrame:
         if cid in bound and bound[cid] is None:
             continue
         if rule in holds:
-            earliest: datetime | None = None  # the input gives no end
+            earliest = ends.get((cid, rule))  # None: the hold has no known end
         elif rule in windows:
             earliest = next_opening(pack, channel, zone, at)
         elif rule in caps:
@@ -291,6 +317,12 @@ def _advance(frames: _Frames, blocks: pl.DataFrame) -> pl.DataFrame:
         {"cid": list(bound), "at": list(bound.values())},
         schema={"cid": pl.Int64, "at": UTC_INSTANT},
     )
+
+
+def _next_minute(at: datetime) -> datetime:
+    """``at`` itself when on a whole minute, else the next whole minute (P4: minutes)."""
+    whole = at.replace(second=0, microsecond=0)
+    return whole if whole == at else whole + timedelta(minutes=1)
 
 
 def _next_local_day(at: datetime, zone: str) -> datetime:
