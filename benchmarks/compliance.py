@@ -38,6 +38,8 @@ TARGET = 200_000
 PLACES = [
     ("US", "America/New_York"),
     ("US", "America/Los_Angeles"),
+    ("US-MA", "America/New_York"),
+    ("US-WA", "America/Los_Angeles"),
     ("CN", "Asia/Shanghai"),
     ("TH", "Asia/Bangkok"),
     ("VN", "Asia/Ho_Chi_Minh"),
@@ -140,12 +142,11 @@ def plain(contact: dict, history: list[dict], holds: list[str]) -> set[str]:
     zone = ZoneInfo(contact["timezone"])
     local = contact["at"].astimezone(zone)
     day = local.date()
-    window = pack.window_for(Channel(contact["channel"]), pack.day_of(day))
-    if window is not None and (
-        window.closed
-        or not (window.local is not None and window.local[0] <= local.time() < window.local[1])
-    ):
-        broken.add(window.rule)
+    for window in pack.windows_for(Channel(contact["channel"]), pack.day_of(day)):
+        if window.closed or not (
+            window.local is not None and window.local[0] <= local.time() < window.local[1]
+        ):
+            broken.add(window.rule)
     for cap in pack.caps:
         if Channel(contact["channel"]) not in cap.channels:
             continue

@@ -46,7 +46,7 @@ class Scope(StrEnum):
 
 
 class _Cited(_Frozen):
-    rule: Annotated[str, Field(pattern=r"^[a-z*]+\.[a-z0-9_]+$")]
+    rule: Annotated[str, Field(pattern=r"^[a-z][a-z_]*\.[a-z0-9_]+$")]
     citation: str
     reading: str = ""
     message: str
@@ -106,6 +106,9 @@ class Pack(_Frozen):
     jurisdiction: str
     name: str
     version: Annotated[int, Field(ge=1)]
+    # A pack that adds to another (a state to its country's federal rules) names it; the
+    # rules of both apply.
+    extends: str | None = None
     # The country whose public holidays (``holidays`` package) are ``holiday`` days.
     holidays: str | None = None
     windows: tuple[Window, ...] = ()
@@ -126,12 +129,23 @@ class Pack(_Frozen):
             return Day.HOLIDAY
         return WEEKDAYS[day.weekday()]
 
-    def window_for(self, channel: Channel, day: Day) -> Window | None:
-        """The first window covering the channel on that kind of day; None: no hours rule."""
-        for window in self.windows:
-            if window.covers(channel, day):
-                return window
-        return None
+    def windows_for(self, channel: Channel, day: Day) -> tuple[Window, ...]:
+        """Every window covering the channel on that kind of day: each must allow a
+        contact (a state's window and the federal one, say)."""
+        return tuple(w for w in self.windows if w.covers(channel, day))
+
+    def hours(self, channel: Channel, day: Day) -> tuple[time, time | None] | None:
+        """The local hours every covering window allows on that kind of day: ``(start,
+        end)``, ``end`` None meaning until midnight; None when the day is closed."""
+        covering = self.windows_for(channel, day)
+        if any(w.closed for w in covering):
+            return None
+        spans = [w.local for w in covering if w.local is not None]
+        start = max((s for s, _ in spans), default=time(0))
+        end = min((e for _, e in spans), default=None)
+        if end is not None and start >= end:
+            return None
+        return start, end
 
 
 @cache
@@ -160,13 +174,30 @@ class Holds(_Frozen):
 
 @cache
 def packs() -> dict[str, Pack]:
-    """The shipped packs by jurisdiction (``US``, ``CN``, … and ``*`` for the default)."""
+    """The shipped packs by jurisdiction (``US``, ``US-MA``, … and ``*`` for the default),
+    each with the rules of the pack it extends."""
     found: dict[str, Pack] = {}
     for entry in resources.files("recoverly.compliance").joinpath("packs").iterdir():
         if entry.name.endswith(".yaml") and entry.name != "holds.yaml":
             pack = _parse(Pack, entry.read_text(encoding="utf-8"), entry.name)
             found[pack.jurisdiction] = pack
-    return found
+    return {key: _resolved(found, key, ()) for key in found}
+
+
+def _resolved(found: dict[str, Pack], key: str, seen: tuple[str, ...]) -> Pack:
+    pack = found[key]
+    if pack.extends is None:
+        return pack
+    if pack.extends in seen or pack.extends not in found:
+        raise InvalidInput(f"rule pack {key}: extends {pack.extends!r}, which is unknown or a loop")
+    base = _resolved(found, pack.extends, (*seen, key))
+    return pack.model_copy(
+        update={
+            "holidays": pack.holidays or base.holidays,
+            "windows": base.windows + pack.windows,
+            "caps": base.caps + pack.caps,
+        }
+    )
 
 
 @cache

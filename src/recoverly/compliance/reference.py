@@ -37,6 +37,8 @@ def markdown() -> str:
 def _pack(pack: Pack) -> list[str]:
     title = "Everywhere else" if pack.jurisdiction == DEFAULT_PACK else pack.jurisdiction
     lines = [f"### {title}: {pack.name} (version {pack.version})", ""]
+    if pack.extends:
+        lines += [f"Adds to {pack.extends}; the rules of both apply (both listed here).", ""]
     if pack.holidays:
         lines += [f"Public holidays: the `holidays` package's calendar for {pack.holidays}.", ""]
     if pack.windows:

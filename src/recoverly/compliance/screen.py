@@ -117,27 +117,27 @@ def instants(frame: pl.DataFrame, local: str, out: str) -> pl.DataFrame:
 
 @cache
 def window_table() -> pl.DataFrame:
-    """Every pack's window for every channel and kind of day: ``pack, channel, day,
-    start, end`` (null when the day is ``closed``) and the rule."""
+    """Every pack's windows for every channel and kind of day: ``pack, channel, day,
+    start, end`` (null when the day is ``closed``) and the rule; a contact must pass every
+    window of its pack, channel and day."""
     rows = []
     for key, pack in packs().items():
         for channel in Channel:
             for day in Day:
-                window = pack.window_for(channel, day)
-                if window is not None:
-                    rows.append(
-                        {
-                            "pack": key,
-                            "channel": channel.value,
-                            "day": day.value,
-                            "start": window.local[0] if window.local else None,
-                            "end": window.local[1] if window.local else None,
-                            "closed": window.closed,
-                            "rule": window.rule,
-                            "citation": window.citation,
-                            "message": window.message,
-                        }
-                    )
+                rows += [
+                    {
+                        "pack": key,
+                        "channel": channel.value,
+                        "day": day.value,
+                        "start": window.local[0] if window.local else None,
+                        "end": window.local[1] if window.local else None,
+                        "closed": window.closed,
+                        "rule": window.rule,
+                        "citation": window.citation,
+                        "message": window.message,
+                    }
+                    for window in pack.windows_for(channel, day)
+                ]
     return pl.DataFrame(
         rows,
         schema={

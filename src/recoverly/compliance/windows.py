@@ -21,10 +21,10 @@ def next_opening(pack: str, channel: str, timezone: str, after: datetime) -> dat
     local = after.astimezone(zone)
     for offset in range(SEARCH_DAYS):
         day = local.date() + timedelta(days=offset)
-        window = rules.window_for(wanted, rules.day_of(day))
-        if window is not None and window.closed:
-            continue
-        start, end = window.local if window is not None and window.local else (time(0), None)
+        hours = rules.hours(wanted, rules.day_of(day))
+        if hours is None:
+            continue  # closed that day
+        start, end = hours
         if offset == 0:
             now = local.time()
             if now >= start and (end is None or now < end):

@@ -491,7 +491,10 @@ def _schedule(candidates: pl.DataFrame, strategy: Strategy, as_of: date) -> pl.D
         candidates.select("pack").unique().with_columns(pl.lit(as_of).alias("on")), "on"
     ).select("pack", "day")
     windows = (
-        compliance.window_table().join(today, on=["pack", "day"]).select("pack", "channel", "start")
+        compliance.window_table()
+        .join(today, on=["pack", "day"])
+        .group_by("pack", "channel")
+        .agg(pl.col("start").max())  # every window must be open: the latest opening
     )
     local = (
         candidates.join(preferred, on="channel", how="left")

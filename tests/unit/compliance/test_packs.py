@@ -1,5 +1,6 @@
-"""The TH, VN, ID, IN, PH, MX and GB packs at their boundaries: working days against
-weekends and public holidays, closed days, and the per-day contact caps (P1, P2, P7-P10)."""
+"""The TH, VN, ID, IN, PH, MX, GB, US-MA and US-WA packs at their boundaries: working days
+against weekends and public holidays, closed days, per-day contact caps (P1, P2, P7-P10),
+and state rules on top of the federal ones."""
 
 from __future__ import annotations
 
@@ -141,3 +142,65 @@ def test_a_country_without_a_pack_gets_the_default_policy() -> None:
     zone = "Asia/Singapore"
     assert not _judge("SG", zone, _at(zone, 2026, 3, 10, 8, 59)).allowed
     assert _judge("SG", zone, _at(zone, 2026, 3, 10, 9, 0)).allowed
+
+
+NEW_YORK = "America/New_York"
+
+
+def _calls(at: datetime, n: int, debt: str = "D1") -> list[dict[str, Any]]:
+    return [
+        {
+            "channel": "call",
+            "at": (at - timedelta(days=d, hours=1)).isoformat(),
+            "outcome": "no_answer",
+            "debt_id": debt,
+        }
+        for d in range(n)
+    ]
+
+
+def test_massachusetts_allows_two_calls_per_debt_in_seven_days_on_top_of_federal() -> None:
+    at = _at(NEW_YORK, 2026, 3, 10, 12, 0)
+    item = {
+        "id": "x",
+        "jurisdiction": "US-MA",
+        "debtor_timezone": NEW_YORK,
+        "channel": "call",
+        "at": at.isoformat(),
+        "debt_id": "D1",
+    }
+    (one,) = check(parse([{**item, "history": _calls(at, 1)}]))
+    assert one.allowed
+    (two,) = check(parse([{**item, "history": _calls(at, 2)}]))
+    assert [r.rule for r in two.reasons] == ["940 CMR 7.04(1)(f)"]
+    # The calls were on 9 and 10 March: the span of 16 March no longer holds the first.
+    assert two.next_allowed_at == _at(NEW_YORK, 2026, 3, 16, 8, 0)
+    (other_debt,) = check(parse([{**item, "history": _calls(at, 2, "D2")}]))
+    assert other_debt.allowed
+    (night,) = check(parse([{**item, "at": _at(NEW_YORK, 2026, 3, 10, 21, 0).isoformat()}]))
+    assert not night.allowed  # the federal hours still apply
+
+
+def test_washington_counts_every_contact_three_a_week_and_keeps_federal_hours() -> None:
+    at = _at("America/Los_Angeles", 2026, 3, 10, 12, 0)
+    item = {
+        "id": "x",
+        "jurisdiction": "US-WA",
+        "debtor_timezone": "America/Los_Angeles",
+        "channel": "email",
+        "at": at.isoformat(),
+    }
+    letters = [
+        {"channel": "letter", "at": (at - timedelta(days=d)).isoformat(), "outcome": "delivered"}
+        for d in (1, 3, 6)
+    ]
+    (blocked,) = check(parse([{**item, "history": letters}]))
+    assert [r.rule for r in blocked.reasons] == ["RCW 19.16.250(13)"]
+    (fine,) = check(parse([{**item, "history": letters[:2]}]))
+    assert fine.allowed
+    (early,) = check(
+        parse([{**item, "at": _at("America/Los_Angeles", 2026, 3, 10, 7, 45).isoformat()}])
+    )
+    # 07:45 is inside Washington's window but not the federal one.
+    assert [r.rule for r in early.reasons] == ["12 CFR 1006.6(b)(1)(i); 15 U.S.C. 1692c(a)(1)"]
+    assert early.next_allowed_at == _at("America/Los_Angeles", 2026, 3, 10, 8, 0)
