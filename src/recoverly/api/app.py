@@ -17,6 +17,7 @@ from recoverly.api import errors
 from recoverly.api.routers import (
     accounts,
     activity,
+    audit,
     cases,
     compliance,
     debtors,
@@ -62,6 +63,7 @@ TAGS = [
     {"name": "reports", "description": "Collection KPIs by strategy branch."},
     {"name": "webhooks", "description": "Provider callbacks, authenticated by signature."},
     {"name": "compliance", "description": "May this contact happen now, and if not, when?"},
+    {"name": "audit", "description": "Who read whose personal data, when and why."},
     {"name": "meta", "description": "Liveness and the caller's grants."},
 ]
 
@@ -96,6 +98,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
         meta.router,
         cases.router,
         compliance.router,
+        audit.router,
         accounts.router,
         debtors.router,
         activity.router,

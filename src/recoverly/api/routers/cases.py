@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 
+from recoverly.api.audit import DEFAULT_PURPOSE, Purpose, disclose
 from recoverly.api.deps import AsOf, Caller, Conn, Now, PageParams
 from recoverly.api.schemas.cases import CaseDetailOut, CaseOut, CasePage
 from recoverly.api.schemas.common import error_responses
@@ -13,6 +14,7 @@ from recoverly.domain.accounts import DelinquencyBucket
 from recoverly.domain.cases import Stage
 from recoverly.domain.errors import InvalidInput, InvalidMoney, UnknownCurrency
 from recoverly.domain.money import Money
+from recoverly.domain.roles import PersonalField
 from recoverly.store.repositories import cases
 
 router = APIRouter(prefix="/cases", tags=["cases"], responses=error_responses(401, 422))
@@ -30,6 +32,7 @@ router = APIRouter(prefix="/cases", tags=["cases"], responses=error_responses(40
 def list_cases(
     caller: Caller,
     conn: Conn,
+    request: Request,
     paging: PageParams,
     as_of: AsOf,
     now: Now,
@@ -50,6 +53,7 @@ def list_cases(
     currency: Annotated[
         str | None, Query(pattern="^[A-Za-z]{3}$", description="ISO 4217, for `min_balance`.")
     ] = None,
+    purpose: Purpose = DEFAULT_PURPOSE,
 ) -> CasePage:
     where = cases.CaseFilter(
         stage=stage,
@@ -59,6 +63,7 @@ def list_cases(
         min_balance=_threshold(min_balance, currency),
     )
     found = cases.list_cases(conn, caller.tenant_id, where, as_of, paging.limit, paging.offset)
+    disclose(conn, caller, request, purpose, [r.debtor for r in found.items], [PersonalField.NAME])
     return CasePage(
         items=[CaseOut.of(r, as_of, now, caller.role) for r in found.items],
         total=found.total,
@@ -89,9 +94,12 @@ def _threshold(amount: str | None, currency: str | None) -> Money | None:
 def get_case(
     caller: Caller,
     conn: Conn,
+    request: Request,
     as_of: AsOf,
     now: Now,
     case_id: Annotated[str, Path(max_length=80, examples=["C-D-77"])],
+    purpose: Purpose = DEFAULT_PURPOSE,
 ) -> CaseDetailOut:
     record = cases.get_case(conn, caller.tenant_id, case_id)
+    disclose(conn, caller, request, purpose, [record.debtor], [PersonalField.NAME])
     return CaseDetailOut.of(record, as_of, now, caller.role)

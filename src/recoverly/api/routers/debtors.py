@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 
+from recoverly.api.audit import DEFAULT_PURPOSE, Purpose, disclose
 from recoverly.api.deps import AsOf, Caller, Conn, PageParams
 from recoverly.api.routers.accounts import AccountFilters, account_page
 from recoverly.api.schemas.accounts import AccountPage
@@ -38,6 +39,7 @@ DebtorId = Annotated[str, Path(max_length=64, examples=["D-77"])]
 def list_debtors(
     caller: Caller,
     conn: Conn,
+    request: Request,
     paging: PageParams,
     country: Annotated[
         str | None, Query(pattern="^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2.")
@@ -52,6 +54,7 @@ def list_debtors(
             "refused (403) for roles that see names masked.",
         ),
     ] = None,
+    purpose: Purpose = DEFAULT_PURPOSE,
 ) -> DebtorPage:
     if q is not None and not sees_in_clear(caller.role, PersonalField.NAME):
         # A prefix search would reveal the masked names one letter at a time.
@@ -60,6 +63,7 @@ def list_debtors(
         country=country.upper() if country else None, debtor_type=debtor_type, name_prefix=q
     )
     found = debtors.list_debtors(conn, caller.tenant_id, where, paging.limit, paging.offset)
+    disclose(conn, caller, request, purpose, [r.debtor for r in found.items], [PersonalField.NAME])
     return DebtorPage(
         items=[DebtorOut.of(r.debtor, caller.role) for r in found.items],
         total=found.total,
@@ -74,10 +78,16 @@ def list_debtors(
     description="A debtor with every contact point, personal data masked per the caller's role.",
     responses=error_responses(404),
 )
-def get_debtor(caller: Caller, conn: Conn, debtor_id: DebtorId) -> DebtorDetailOut:
-    return DebtorDetailOut.of_record(
-        debtors.get_debtor(conn, caller.tenant_id, debtor_id), caller.role
-    )
+def get_debtor(
+    caller: Caller,
+    conn: Conn,
+    request: Request,
+    debtor_id: DebtorId,
+    purpose: Purpose = DEFAULT_PURPOSE,
+) -> DebtorDetailOut:
+    record = debtors.get_debtor(conn, caller.tenant_id, debtor_id)
+    disclose(conn, caller, request, purpose, [record.debtor], list(PersonalField))
+    return DebtorDetailOut.of_record(record, caller.role)
 
 
 @router.get(

@@ -16,6 +16,7 @@ from recoverly.store.tables.imports import import_runs
 from recoverly.store.tables.outbox import delivery_receipts, outbox
 from recoverly.store.tables.parties import contact_points, debtors
 from recoverly.store.tables.plans import case_paths, daily_runs, plan_blocks, plan_items
+from recoverly.store.tables.privacy import personal_data_reads
 from recoverly.store.tables.strategies import strategies
 from recoverly.store.tables.tenancy import api_tokens, tenants, users
 
@@ -34,6 +35,7 @@ __all__ = [
     "outbox",
     "payment_allocations",
     "payments",
+    "personal_data_reads",
     "plan_blocks",
     "plan_items",
     "promises",

@@ -1,0 +1,91 @@
+"""Personal data shown to a person is written to the audit trail before it is sent.
+
+Routes that answer with debtors' personal data call :func:`disclose` with the debtors and
+the fields the answer carries; what the caller's role sees in clear is recorded (masked
+values are not personal data read), with who asked, when, why and through which route,
+and committed at once: if the record cannot be written, the answer is not sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import Header, Request
+from sqlalchemy import Connection
+
+from recoverly.domain.parties import Debtor, DebtorType
+from recoverly.domain.roles import PersonalField, sees_in_clear
+from recoverly.store.repositories import privacy
+from recoverly.store.repositories.tenancy import Principal
+
+DEFAULT_PURPOSE = "collections"
+
+Purpose = Annotated[
+    str,
+    Header(
+        alias="X-Recoverly-Purpose",
+        max_length=64,
+        pattern=r"^[a-z][a-z0-9_.-]*$",
+        description="Why personal data is read (kept in the audit trail); default collections.",
+    ),
+]
+
+
+def disclose(
+    conn: Connection,
+    caller: Principal,
+    request: Request,
+    purpose: str,
+    debtors: Iterable[Debtor],
+    fields: Iterable[PersonalField],
+) -> None:
+    """Record that ``caller`` is shown ``fields`` of ``debtors`` (as far as the role sees
+    them in clear), and commit."""
+    shown = [f for f in fields if sees_in_clear(caller.role, f)]
+    route = _route(request)
+    now = datetime.now(UTC)
+    reads = []
+    for debtor in debtors:
+        personal = [
+            f.value
+            for f in shown
+            if not (f is PersonalField.NAME and debtor.debtor_type == DebtorType.COMPANY)
+            and _has(debtor, f)
+        ]
+        if personal:
+            reads.append(
+                privacy.Read(
+                    now,
+                    caller.subject,
+                    caller.role.value,
+                    debtor.debtor_id,
+                    tuple(personal),
+                    purpose,
+                    f"{request.method} {route}",
+                )
+            )
+    privacy.record(conn, caller.tenant_id, reads)
+    conn.commit()
+
+
+def _has(debtor: Debtor, field: PersonalField) -> bool:
+    if field is PersonalField.NAME:
+        return bool(debtor.name)
+    if field is PersonalField.NATIONAL_ID:
+        return bool(debtor.national_id)
+    kind = {PersonalField.PHONE: "phone", PersonalField.EMAIL: "email"}.get(field)
+    kind = kind or ("address" if field is PersonalField.ADDRESS else None)
+    return kind is not None and any(p.kind.value == kind for p in debtor.contact_points)
+
+
+def _route(request: Request) -> str:
+    """The route's template with its mount prefix: ``/api/v1/debtors/{debtor_id}``."""
+    template = getattr(request.scope.get("route"), "path", None)
+    if not isinstance(template, str):
+        return request.url.path
+    filled = template.format(**request.path_params)
+    path = request.url.path
+    prefix = path[: -len(filled)] if filled and path.endswith(filled) else ""
+    return prefix + template
