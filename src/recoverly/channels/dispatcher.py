@@ -29,6 +29,7 @@ from sqlalchemy import Engine
 from recoverly.channels.adapters.base import ChannelAdapter
 from recoverly.channels.message import OutgoingMessage, SendStatus
 from recoverly.channels.templates import Catalog, MessageContext, Rendered
+from recoverly.compliance import qa
 from recoverly.compliance import screen as compliance
 from recoverly.compliance.packs import pack_for
 from recoverly.compliance.windows import next_opening
@@ -211,6 +212,16 @@ class Dispatcher:
         except RecoverlyError as exc:
             return self._finish(item, _failed(exc.message), now)
         self.checkpoint("rendered", item.plan_id)
+        # What the message says is screened too: a template edited into a threat, or
+        # facts that make it one, never leave.
+        said = [
+            a
+            for a in qa.screen_text(f"{message.subject}\n{message.body}")
+            if a.severity is qa.Severity.HIGH
+        ]
+        if said:
+            error = "; ".join(f'{a.rule}: "{a.text}"' for a in said)
+            return self._finish(item, Settlement(repo.BLOCKED, error=error), now)
         adapter = self.adapters.get(item.channel)
         if adapter is None:
             return self._finish(item, _failed(f"no provider is configured for {item.channel}"), now)

@@ -54,3 +54,40 @@ def reference() -> None:
     from recoverly.compliance.reference import markdown
 
     print(markdown(), end="")
+
+
+@app.command("qa")
+def qa_texts(
+    input_file: Annotated[
+        Path,
+        typer.Option(
+            "--input",
+            help='JSON lines: {"id", "text", "kind": message|note|transcript, "jurisdiction"}.',
+        ),
+    ],
+) -> None:
+    """Screen messages, notes and call transcripts for conduct collection law forbids:
+    one JSON line per text with its alerts (rule, category, severity, citation, span)."""
+    from recoverly.compliance.qa import TextKind, screen_text
+
+    try:
+        lines = input_file.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"{input_file}: cannot be read: {exc}") from exc
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            text, kind = item["text"], TextKind(item.get("kind", "message"))
+            if not isinstance(text, str):
+                raise TypeError("text must be a string")
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+            raise InvalidInput(f"{input_file}:{number}: {exc}") from exc
+        alerts = screen_text(text, kind=kind, jurisdiction=item.get("jurisdiction"))
+        print(
+            json.dumps(
+                {"id": item.get("id", number), "alerts": [a.as_dict() for a in alerts]},
+                ensure_ascii=False,
+            )
+        )

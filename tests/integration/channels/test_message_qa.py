@@ -1,0 +1,51 @@
+"""What a message says is screened before it leaves: a template edited into a threat is
+blocked at send time, with the rule and the words that raised it."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+
+from recoverly.channels.dispatcher import Dispatcher
+from recoverly.channels.sandbox.sms_provider import SandboxSmsProvider
+from recoverly.channels.sandbox.smtp_server import SandboxSmtpServer
+from recoverly.channels.templates import default_catalog_dir, load_catalog
+from recoverly.store.tables import outbox
+from tests.integration.channels.test_dispatcher import Clock, _adapters, _setup
+
+
+def test_a_threatening_template_is_blocked_at_send_time(
+    engine: Engine,
+    tmp_path: Path,
+    smtp_server: SandboxSmtpServer,
+    sms_provider: SandboxSmsProvider,
+) -> None:
+    catalog = tmp_path / "catalog"
+    shutil.copytree(Path(str(default_catalog_dir())), catalog)
+    for name in ("gentle_reminder.yaml", "payment_options.yaml"):
+        path = catalog / name
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("{{ debtor_name }},", "{{ debtor_name }}, pay or go to jail,"))
+    tenant_id = _setup(engine, tmp_path, accounts=60)
+    noon = Clock(datetime(2026, 3, 9, 15, 0, tzinfo=UTC))
+
+    async def go() -> None:
+        dispatcher = Dispatcher(
+            engine, _adapters(smtp_server, sms_provider), load_catalog(catalog), clock=noon
+        )
+        await dispatcher.drain()
+
+    asyncio.run(go())
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(outbox.c.status, outbox.c.last_error).where(outbox.c.tenant_id == tenant_id)
+        ).all()
+    blocked = [error for status, error in rows if status == "blocked"]
+    assert blocked
+    assert all(e.startswith('qa.threat_arrest: "go to jail"') for e in blocked)
+    sent = [m.body for m in sms_provider.messages()] + [d.body for d in smtp_server.deliveries()]
+    assert not any("jail" in body for body in sent)
