@@ -142,13 +142,18 @@ def plain(contact: dict, history: list[dict], holds: list[str]) -> set[str]:
     zone = ZoneInfo(contact["timezone"])
     local = contact["at"].astimezone(zone)
     day = local.date()
-    for window in pack.windows_for(Channel(contact["channel"]), pack.day_of(day)):
+    in_force = [
+        w
+        for w in pack.windows_for(Channel(contact["channel"]), pack.day_of(day))
+        if w.in_force(day)
+    ]
+    for window in in_force:
         if window.closed or not (
             window.local is not None and window.local[0] <= local.time() < window.local[1]
         ):
             broken.add(window.rule)
     for cap in pack.caps:
-        if Channel(contact["channel"]) not in cap.channels:
+        if Channel(contact["channel"]) not in cap.channels or not cap.in_force(day):
             continue
         n = 0
         for past in history:

@@ -50,6 +50,14 @@ class _Cited(_Frozen):
     citation: str
     reading: str = ""
     message: str
+    # The local dates the rule is in force: from the first, until before the second.
+    in_force_from: date | None = None
+    in_force_until: date | None = None
+
+    def in_force(self, on: date) -> bool:
+        return (self.in_force_from is None or self.in_force_from <= on) and (
+            self.in_force_until is None or on < self.in_force_until
+        )
 
 
 class Day(StrEnum):
@@ -130,14 +138,14 @@ class Pack(_Frozen):
         return WEEKDAYS[day.weekday()]
 
     def windows_for(self, channel: Channel, day: Day) -> tuple[Window, ...]:
-        """Every window covering the channel on that kind of day: each must allow a
-        contact (a state's window and the federal one, say)."""
+        """Every window covering the channel on that kind of day, whatever their dates:
+        each must allow a contact (a state's window and the federal one, say)."""
         return tuple(w for w in self.windows if w.covers(channel, day))
 
-    def hours(self, channel: Channel, day: Day) -> tuple[time, time | None] | None:
-        """The local hours every covering window allows on that kind of day: ``(start,
-        end)``, ``end`` None meaning until midnight; None when the day is closed."""
-        covering = self.windows_for(channel, day)
+    def hours(self, channel: Channel, on: date) -> tuple[time, time | None] | None:
+        """The local hours every window in force allows on the local date ``on``:
+        ``(start, end)``, ``end`` None meaning until midnight; None when it is closed."""
+        covering = [w for w in self.windows_for(channel, self.day_of(on)) if w.in_force(on)]
         if any(w.closed for w in covering):
             return None
         spans = [w.local for w in covering if w.local is not None]

@@ -79,7 +79,7 @@ def _window(window: Window) -> str:
     channels = "all" if window.channels is None else ", ".join(c.value for c in window.channels)
     return (
         f"| `{window.rule}` | {_days(window.days)} | {hours} | {channels} "
-        f"| {window.citation} | {window.reading} |"
+        f"| {window.citation}{_dates(window)} | {window.reading} |"
     )
 
 
@@ -88,8 +88,18 @@ def _cap(cap: Cap) -> str:
     span = "same local day" if cap.days == 1 else f"last {cap.days} local days"
     return (
         f"| `{cap.rule}` | {channels} | {cap.scope.value} | {cap.count.value.replace('_', ' ')} "
-        f"| {cap.limit} in the {span} | {cap.citation} | {cap.reading} |"
+        f"| {cap.limit} in the {span} | {cap.citation}{_dates(cap)} | {cap.reading} |"
     )
+
+
+def _dates(rule: Window | Cap) -> str:
+    if rule.in_force_from and rule.in_force_until:
+        return f" (in force {rule.in_force_from} to {rule.in_force_until})"
+    if rule.in_force_from:
+        return f" (in force from {rule.in_force_from})"
+    if rule.in_force_until:
+        return f" (in force until {rule.in_force_until})"
+    return ""
 
 
 def _holds() -> list[str]:

@@ -132,6 +132,8 @@ def window_table() -> pl.DataFrame:
                         "start": window.local[0] if window.local else None,
                         "end": window.local[1] if window.local else None,
                         "closed": window.closed,
+                        "in_force_from": window.in_force_from,
+                        "in_force_until": window.in_force_until,
                         "rule": window.rule,
                         "citation": window.citation,
                         "message": window.message,
@@ -147,10 +149,20 @@ def window_table() -> pl.DataFrame:
             "start": pl.Time,
             "end": pl.Time,
             "closed": pl.Boolean,
+            "in_force_from": pl.Date,
+            "in_force_until": pl.Date,
             "rule": pl.String,
             "citation": pl.String,
             "message": pl.String,
         },
+    )
+
+
+def in_force(day: str) -> pl.Expr:
+    """Whether the rule of a row (``in_force_from``, ``in_force_until``) is in force on
+    the local date in column ``day``."""
+    return (pl.col("in_force_from").is_null() | (pl.col("in_force_from") <= pl.col(day))) & (
+        pl.col("in_force_until").is_null() | (pl.col(day) < pl.col("in_force_until"))
     )
 
 
@@ -235,6 +247,7 @@ def _windows(candidates: pl.DataFrame) -> pl.DataFrame:
     return (
         day_kinds(contacts, "local_day")
         .join(window_table(), on=["pack", "channel", "day"])
+        .filter(in_force("local_day"))
         .filter(pl.col("closed") | (pl.col("t") < pl.col("start")) | (pl.col("t") >= pl.col("end")))
         .select("cid", "rule", "citation", "message")
     )
@@ -272,6 +285,10 @@ def _caps(candidates: pl.DataFrame, debts: pl.DataFrame, history: pl.DataFrame) 
 
 def _cap(contacts: pl.DataFrame, debts: pl.DataFrame, past: pl.DataFrame, cap: Cap) -> pl.DataFrame:
     contacts = contacts.filter(pl.col("channel").is_in([c.value for c in cap.channels]))
+    if cap.in_force_from is not None:
+        contacts = contacts.filter(pl.col("day") >= cap.in_force_from)
+    if cap.in_force_until is not None:
+        contacts = contacts.filter(pl.col("day") < cap.in_force_until)
     counted = _counted(past, cap.count).select("debtor_id", "account_id", "h_day")
     if contacts.height == 0 or counted.height == 0:
         return pl.DataFrame(schema=BLOCKS_SCHEMA)

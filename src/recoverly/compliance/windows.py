@@ -21,7 +21,7 @@ def next_opening(pack: str, channel: str, timezone: str, after: datetime) -> dat
     local = after.astimezone(zone)
     for offset in range(SEARCH_DAYS):
         day = local.date() + timedelta(days=offset)
-        hours = rules.hours(wanted, rules.day_of(day))
+        hours = rules.hours(wanted, day)
         if hours is None:
             continue  # closed that day
         start, end = hours

@@ -493,6 +493,8 @@ def _schedule(candidates: pl.DataFrame, strategy: Strategy, as_of: date) -> pl.D
     windows = (
         compliance.window_table()
         .join(today, on=["pack", "day"])
+        .with_columns(pl.lit(as_of).alias("on"))
+        .filter(compliance.in_force("on"))
         .group_by("pack", "channel")
         .agg(pl.col("start").max())  # every window must be open: the latest opening
     )

@@ -244,7 +244,8 @@ def cap_cases() -> list[Case]:
     for day, label in ((date(2026, 3, 6), "Friday"), (date(2026, 3, 7), "Saturday")):
         probe = at_local(zone, day, time(16, 0))
         earlier = at_local(zone, day, time(9, 0))
-        assert probe is not None and earlier is not None
+        assert probe is not None
+        assert earlier is not None
         for channel in ("sms", "letter", "call"):
             history = [{"channel": channel, "at": earlier.isoformat(), "outcome": "delivered"}]
             cases.append(

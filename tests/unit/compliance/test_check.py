@@ -270,3 +270,14 @@ def test_next_allowed_is_allowed_and_the_minute_before_is_not(
     before = found - timedelta(minutes=1)
     if before >= start:
         assert not _one({**item, "at": before.isoformat()}).allowed
+
+
+def test_a_contact_is_judged_by_the_rules_in_force_on_its_local_day() -> None:
+    # Regulation F's 7-in-7 took effect on 30 November 2021; the hours rule is older.
+    before = _local(NY, 2021, 11, 29, 12, 0)
+    after = _local(NY, 2021, 11, 30, 12, 0)
+    seven = [_past(before - timedelta(days=d, hours=1)) for d in range(7)]
+    assert _one(_contact(before, history=seven)).allowed
+    later = [_past(after - timedelta(days=d, hours=1)) for d in range(7)]
+    assert not _one(_contact(after, history=later)).allowed
+    assert not _one(_contact(_local(NY, 2021, 11, 29, 22, 0))).allowed
