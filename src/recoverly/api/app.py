@@ -19,6 +19,7 @@ from recoverly.api.routers import (
     activity,
     audit,
     cases,
+    complaints,
     compliance,
     debtors,
     meta,
@@ -64,6 +65,7 @@ TAGS = [
     {"name": "webhooks", "description": "Provider callbacks, authenticated by signature."},
     {"name": "compliance", "description": "May this contact happen now, and if not, when?"},
     {"name": "audit", "description": "Who read whose personal data, when and why."},
+    {"name": "complaints", "description": "Complaints in a closed loop, on statutory clocks."},
     {"name": "meta", "description": "Liveness and the caller's grants."},
 ]
 
@@ -99,6 +101,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
         cases.router,
         compliance.router,
         audit.router,
+        complaints.router,
         accounts.router,
         debtors.router,
         activity.router,

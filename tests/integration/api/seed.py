@@ -14,8 +14,11 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, insert
 
+from recoverly.compliance import complaints
+from recoverly.domain.complaints import Issue
 from recoverly.domain.roles import Role
 from recoverly.store.repositories import tenancy
+from recoverly.store.repositories.complaints import NewComplaint
 from recoverly.store.tables import (
     accounts,
     cases,
@@ -50,8 +53,18 @@ NEIGHBOUR_MARKERS = (
 )
 
 # For each path parameter: an id that exists only in the neighbour, and one of acme's own.
-NEIGHBOUR_ONLY = {"case_id": "C-B-D1", "account_id": "B-AC1", "debtor_id": "B-D1"}
-HOME_IDS = {"case_id": "C-A-D1", "account_id": "A-AC1", "debtor_id": "A-D1"}
+NEIGHBOUR_ONLY = {
+    "case_id": "C-B-D1",
+    "account_id": "B-AC1",
+    "debtor_id": "B-D1",
+    "complaint_id": "CMP-B1",
+}
+HOME_IDS = {
+    "case_id": "C-A-D1",
+    "account_id": "A-AC1",
+    "debtor_id": "A-D1",
+    "complaint_id": "CMP-A4",
+}
 
 
 def days_ago(n: int) -> date:
@@ -345,6 +358,16 @@ def seed(engine: Engine) -> dict[tuple[str, Role], str]:
         a = tenancy.create_tenant(conn, HOME, NOW)
         _seed_neighbour(conn, b)
         _seed_home(conn, a)
+        for tid, complaint_id, case_id in ((b, "CMP-B1", "C-B-D1"), (a, "CMP-A4", "C-A-D4")):
+            complaint = NewComplaint(
+                complaint_id,
+                case_id,
+                LONG_AGO,
+                "phone",
+                Issue.COMMUNICATION_TACTICS,
+                "Too many calls.",
+            )
+            complaints.open_complaint(conn, tid, complaint, NOW)
         for name, tid in ((HOME, a), (NEIGHBOUR, b)):
             for role in Role:
                 tokens[name, role] = tenancy.create_token(conn, tid, role, "test", NOW)

@@ -14,9 +14,9 @@ from recoverly.store.tables import (
     accounts,
     case_paths,
     cases,
+    complaints,
     contact_attempts,
     daily_runs,
-    holds,
     outbox,
     payments,
     plan_items,
@@ -138,21 +138,17 @@ def costs_in(conn: Connection, tenant_id: int, since: datetime, until: datetime)
 def complaints_in(
     conn: Connection, tenant_id: int, since: datetime, until: datetime
 ) -> pl.DataFrame:
-    h = holds.c
+    """Complaints received in the period, by the strategy branch of their case."""
+    c = complaints.c
     query = (
         select(BRANCH, func.count().label("count"))
         .select_from(
-            holds.outerjoin(
+            complaints.outerjoin(
                 case_paths,
-                and_(case_paths.c.tenant_id == h.tenant_id, case_paths.c.case_id == h.case_id),
+                and_(case_paths.c.tenant_id == c.tenant_id, case_paths.c.case_id == c.case_id),
             )
         )
-        .where(
-            h.tenant_id == tenant_id,
-            h.kind == "complaint",
-            h.created_at >= since,
-            h.created_at < until,
-        )
+        .where(c.tenant_id == tenant_id, c.received_at >= since, c.received_at < until)
         .group_by(case_paths.c.branch)
     )
     return _branched(conn, query)

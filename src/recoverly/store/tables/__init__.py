@@ -6,6 +6,7 @@ query cannot join one tenant's rows to another's.
 
 from recoverly.store.tables.accounts import accounts
 from recoverly.store.tables.cases import cases, holds
+from recoverly.store.tables.complaints import complaints
 from recoverly.store.tables.events import (
     contact_attempts,
     payment_allocations,
@@ -25,6 +26,7 @@ __all__ = [
     "api_tokens",
     "case_paths",
     "cases",
+    "complaints",
     "contact_attempts",
     "contact_points",
     "daily_runs",

@@ -1,0 +1,111 @@
+"""Complaints in a closed loop: received, answered in time, closed with a root cause.
+
+A complaint puts a hold on its case (no collection contact while it is reviewed, see
+``packs/holds.yaml``), runs on its jurisdiction's clock (``complaints.yaml``), and is
+closed with a root cause and resolution, which lifts the hold. Issues follow the CFPB's
+debt-collection taxonomy, so complaint rates compare with the public database.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from functools import cache
+from importlib import resources
+from typing import Annotated
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy import Connection
+
+from recoverly.domain.complaints import Status, move
+from recoverly.domain.errors import InvalidInput
+from recoverly.store.repositories import cases
+from recoverly.store.repositories import complaints as repo
+
+
+class Clock(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    acknowledge_days: Annotated[int, Field(ge=1, le=90)]
+    final_days: Annotated[int, Field(ge=1, le=365)]
+    citation: str
+    reading: str = ""
+
+
+class _Clocks(BaseModel):
+    clocks: dict[str, Clock]
+
+
+@cache
+def clocks() -> dict[str, Clock]:
+    text = resources.files("recoverly.compliance").joinpath("complaints.yaml").read_text("utf-8")
+    try:
+        return _Clocks.model_validate(yaml.safe_load(text)).clocks
+    except (yaml.YAMLError, ValidationError) as exc:
+        raise InvalidInput(f"complaints.yaml: {exc}") from exc
+
+
+def clock_for(jurisdiction: str) -> Clock:
+    """The most specific clock: subdivision, country, else the default."""
+    found = clocks()
+    return found.get(jurisdiction) or found.get(jurisdiction.partition("-")[0]) or found["*"]
+
+
+def due(received_at: datetime, jurisdiction: str) -> tuple[datetime, datetime]:
+    """By when the complaint must be acknowledged, and finally answered."""
+    clock = clock_for(jurisdiction)
+    return (
+        received_at + timedelta(days=clock.acknowledge_days),
+        received_at + timedelta(days=clock.final_days),
+    )
+
+
+def open_complaint(
+    conn: Connection, tenant_id: int, new: repo.NewComplaint, now: datetime
+) -> tuple[repo.Complaint, bool]:
+    """Record a complaint on its jurisdiction's clock and hold its case; a repeat of the
+    same id changes nothing. Returns the complaint and whether it is new."""
+    found = repo.find(conn, tenant_id, new.complaint_id)
+    if found is not None:
+        return found, False
+    debtor = cases.get_case(conn, tenant_id, new.case_id).debtor  # NotFound across tenants
+    acknowledge_by, respond_by = due(new.received_at, debtor.jurisdiction)
+    repo.add(
+        conn, tenant_id, new, debtor.debtor_id, debtor.jurisdiction, acknowledge_by, respond_by, now
+    )
+    return repo.get(conn, tenant_id, new.complaint_id), True
+
+
+def respond(
+    conn: Connection, tenant_id: int, complaint_id: str, text: str, now: datetime
+) -> repo.Complaint:
+    current = repo.get(conn, tenant_id, complaint_id)
+    repo.record_response(
+        conn, tenant_id, complaint_id, move(current.status, Status.RESPONDED), text, now
+    )
+    return repo.get(conn, tenant_id, complaint_id)
+
+
+def close(
+    conn: Connection,
+    tenant_id: int,
+    complaint_id: str,
+    *,
+    root_cause: str,
+    resolution: str,
+    upheld: bool,
+    now: datetime,
+) -> repo.Complaint:
+    """Close the loop: why it happened and what was done; the case's hold is lifted."""
+    current = repo.get(conn, tenant_id, complaint_id)
+    repo.record_closure(
+        conn,
+        tenant_id,
+        complaint_id,
+        move(current.status, Status.CLOSED),
+        root_cause,
+        resolution,
+        upheld,
+        now,
+    )
+    return repo.get(conn, tenant_id, complaint_id)

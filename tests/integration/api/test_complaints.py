@@ -1,0 +1,115 @@
+"""Complaints in a closed loop over the API: taken in on the jurisdiction's clock, the
+case held while they are reviewed, answered, closed with a root cause, hold lifted."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+from recoverly.domain.roles import Role
+from tests.integration.api.conftest import Api
+from tests.integration.api.seed import HOME, NEIGHBOUR_ONLY
+
+# The API's clock is the real one: the complaint came in yesterday, checks are tomorrow.
+TODAY = datetime.now(UTC).date()
+RECEIVED = datetime.combine(TODAY - timedelta(days=1), time(10, 0), tzinfo=UTC)
+TOMORROW_NOON = datetime.combine(TODAY + timedelta(days=1), time(12, 0), tzinfo=UTC)
+COMPLAINT = {
+    "complaint_id": "CMP-9",
+    "case_id": "C-A-D3",
+    "channel": "phone",
+    "received_at": RECEIVED.isoformat(),
+    "issue": "communication_tactics",
+    "text": "They called me three times a day.",
+    "agent": "agent-7",
+}
+
+
+def _post(api: Api, path: str, body: Any, role: Role = Role.AGENT) -> Any:
+    token = api.tokens[HOME, role]
+    return api.client.post(path, json=body, headers={"Authorization": f"Bearer {token}"})
+
+
+def _check(api: Api) -> dict[str, Any]:
+    found: dict[str, Any] = api.ok(
+        "/api/v1/cases/C-A-D3/contact-check", channel="email", at=TOMORROW_NOON.isoformat()
+    )
+    return found
+
+
+def test_a_complaint_holds_the_case_until_it_is_closed(api: Api) -> None:
+    assert _check(api)["decision"] == "allow"
+    taken = _post(api, "/api/v1/complaints", COMPLAINT)
+    assert taken.status_code == 201, taken.text
+    body = taken.json()
+    assert body["status"] == "received"
+    assert body["jurisdiction"] == "US-CA"
+    # The US clock: acknowledge in 15 days, answer in 60.
+    stamp = "%Y-%m-%dT%H:%M:%SZ"
+    assert body["acknowledge_by"] == (RECEIVED + timedelta(days=15)).strftime(stamp)
+    assert body["respond_by"] == (RECEIVED + timedelta(days=60)).strftime(stamp)
+    held = _check(api)
+    assert held["decision"] == "block"
+    assert held["reasons"][0]["message"] == "a complaint about this case is under review"
+    answered = _post(
+        api, "/api/v1/complaints/CMP-9/response", {"text": "We are sorry."}, Role.SUPERVISOR
+    )
+    assert answered.json()["status"] == "responded"
+    assert _check(api)["decision"] == "block"  # answered is not closed
+    closure = {"root_cause": "dialler retried too often", "resolution": "capped", "upheld": True}
+    closed = _post(api, "/api/v1/complaints/CMP-9/closure", closure, Role.COMPLIANCE)
+    assert closed.status_code == 200, closed.text
+    assert closed.json()["status"] == "closed"
+    assert closed.json()["upheld"] is True
+    # The hold ended when the complaint closed: contacts from then on are allowed.
+    assert _check(api)["decision"] == "allow"
+    again = _post(api, "/api/v1/complaints/CMP-9/closure", closure, Role.COMPLIANCE)
+    assert again.status_code == 403
+
+
+def test_taking_the_same_complaint_twice_records_it_once(api: Api) -> None:
+    assert _post(api, "/api/v1/complaints", COMPLAINT).status_code == 201
+    assert _post(api, "/api/v1/complaints", COMPLAINT).status_code == 200
+    listed = api.ok("/api/v1/complaints", role=Role.SUPERVISOR)
+    assert [c["complaint_id"] for c in listed["items"]].count("CMP-9") == 1
+
+
+def test_each_jurisdiction_runs_its_own_clock_and_overdue_ones_show(api: Api) -> None:
+    # The seed's complaint on a French debtor (no clock encoded: the default 30 days),
+    # received in 2020, is long overdue.
+    seeded = api.ok("/api/v1/complaints/CMP-A4", role=Role.COMPLIANCE)
+    assert seeded["jurisdiction"] == "FR"
+    assert seeded["respond_by"] == "2020-01-31T00:00:00Z"
+    assert seeded["overdue"] is True
+    assert _post(api, "/api/v1/complaints", COMPLAINT).status_code == 201
+    overdue = api.ok("/api/v1/complaints", role=Role.COMPLIANCE, overdue="true")
+    assert [c["complaint_id"] for c in overdue["items"]] == ["CMP-A4"]
+
+
+def test_roles_take_in_answer_and_read_as_their_job_needs(api: Api) -> None:
+    assert _post(api, "/api/v1/complaints", COMPLAINT, Role.READONLY).status_code == 403
+    assert _post(api, "/api/v1/complaints", COMPLAINT, Role.AGENT).status_code == 201
+    assert api.get("/api/v1/complaints", role=Role.AGENT).status_code == 403
+    refused = _post(api, "/api/v1/complaints/CMP-9/response", {"text": "x"}, Role.AGENT)
+    assert refused.status_code == 403
+
+
+def test_another_tenants_case_or_complaint_is_unknown(api: Api) -> None:
+    theirs = {**COMPLAINT, "case_id": NEIGHBOUR_ONLY["case_id"]}
+    assert _post(api, "/api/v1/complaints", theirs).status_code == 404
+    path = f"/api/v1/complaints/{NEIGHBOUR_ONLY['complaint_id']}"
+    answer = _post(api, path + "/response", {"text": "x"}, Role.ADMIN)
+    assert answer.status_code == 404
+    closure = {"root_cause": "x", "resolution": "y", "upheld": False}
+    assert _post(api, path + "/closure", closure, Role.ADMIN).status_code == 404
+
+
+def test_the_kpi_report_counts_complaints_received(api: Api) -> None:
+    assert _post(api, "/api/v1/complaints", COMPLAINT).status_code == 201
+    report = api.ok(
+        "/api/v1/reports/kpis",
+        role=Role.SUPERVISOR,
+        as_of=TODAY.isoformat(),
+        **{"from": (TODAY - timedelta(days=29)).isoformat()},
+    )
+    assert report["total"]["complaints"] == 1  # the seed's 2020 complaint is outside
