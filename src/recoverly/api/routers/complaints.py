@@ -69,8 +69,7 @@ def take_in(
     "",
     summary="List complaints",
     description=(
-        "The tenant's complaints by final-response date; `overdue=true`: only open ones "
-        "past it."
+        "The tenant's complaints by final-response date; `overdue=true`: only open ones past it."
     ),
 )
 def list_complaints(
