@@ -119,6 +119,8 @@ class Pack(_Frozen):
     extends: str | None = None
     # The country whose public holidays (``holidays`` package) are ``holiday`` days.
     holidays: str | None = None
+    # What else applies there that the rules below do not encode (shown in the reference).
+    notes: tuple[str, ...] = ()
     windows: tuple[Window, ...] = ()
     caps: tuple[Cap, ...] = ()
 
@@ -214,14 +216,53 @@ def hold_rules() -> dict[HoldKind, HoldRule]:
     return _parse(Holds, text, "holds.yaml").holds
 
 
+EU_MEMBERS = frozenset(
+    [
+        "AT",
+        "BE",
+        "BG",
+        "CY",
+        "CZ",
+        "DE",
+        "DK",
+        "EE",
+        "ES",
+        "FI",
+        "FR",
+        "GR",
+        "HR",
+        "HU",
+        "IE",
+        "IT",
+        "LT",
+        "LU",
+        "LV",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SE",
+        "SI",
+        "SK",
+    ]
+)
+EU_PACK = "EU"
+
+
 def pack_key(country: str, region: str | None) -> str:
-    """The most specific pack for a jurisdiction: subdivision, country, else the default."""
+    """The most specific pack for a jurisdiction: subdivision, country, the EU baseline
+    for a member state, else the default."""
     available = packs()
     if region:
         code = region if "-" in region else f"{country}-{region}"
         if code in available:
             return code
-    return country if country in available else DEFAULT_PACK
+    if country in available:
+        return country
+    if country in EU_MEMBERS and EU_PACK in available:
+        return EU_PACK
+    return DEFAULT_PACK
 
 
 def pack_for(jurisdiction: str) -> str:

@@ -38,7 +38,9 @@ def _pack(pack: Pack) -> list[str]:
     title = "Everywhere else" if pack.jurisdiction == DEFAULT_PACK else pack.jurisdiction
     lines = [f"### {title}: {pack.name} (version {pack.version})", ""]
     if pack.extends:
-        lines += [f"Adds to {pack.extends}; the rules of both apply (both listed here).", ""]
+        base = "the default policy" if pack.extends == DEFAULT_PACK else pack.extends
+        lines += [f"Adds to {base}; the rules of both apply (both listed here).", ""]
+    lines += [f"- {note}" for note in pack.notes] + ([""] if pack.notes else [])
     if pack.holidays:
         lines += [f"Public holidays: the `holidays` package's calendar for {pack.holidays}.", ""]
     if pack.windows:
