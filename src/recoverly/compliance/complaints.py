@@ -17,7 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import Connection
 
-from recoverly.domain.complaints import Status, move
+from recoverly.domain.complaints import Issue, Status, move
 from recoverly.domain.errors import InvalidInput
 from recoverly.store.repositories import cases
 from recoverly.store.repositories import complaints as repo
@@ -70,8 +70,23 @@ def open_complaint(
         return found, False
     debtor = cases.get_case(conn, tenant_id, new.case_id).debtor  # NotFound across tenants
     acknowledge_by, respond_by = due(new.received_at, debtor.jurisdiction)
+    suggestion = None
+    if new.issue is Issue.UNCLASSIFIED:
+        # Loaded on first use: scikit-learn costs a second to import.
+        from recoverly.compliance.complaint_classifier import shipped
+
+        guess = shipped().suggest(new.text)
+        suggestion = (guess.issue, guess.probability)
     repo.add(
-        conn, tenant_id, new, debtor.debtor_id, debtor.jurisdiction, acknowledge_by, respond_by, now
+        conn,
+        tenant_id,
+        new,
+        debtor.debtor_id,
+        debtor.jurisdiction,
+        acknowledge_by,
+        respond_by,
+        now,
+        suggestion=suggestion,
     )
     return repo.get(conn, tenant_id, new.complaint_id), True
 
@@ -95,6 +110,7 @@ def close(
     resolution: str,
     upheld: bool,
     now: datetime,
+    issue: Issue | None = None,
 ) -> repo.Complaint:
     """Close the loop: why it happened and what was done; the case's hold is lifted."""
     current = repo.get(conn, tenant_id, complaint_id)
@@ -107,5 +123,6 @@ def close(
         resolution,
         upheld,
         now,
+        issue=issue,
     )
     return repo.get(conn, tenant_id, complaint_id)

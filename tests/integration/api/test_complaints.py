@@ -113,3 +113,24 @@ def test_the_kpi_report_counts_complaints_received(api: Api) -> None:
         **{"from": (TODAY - timedelta(days=29)).isoformat()},
     )
     assert report["total"]["complaints"] == 1  # the seed's 2020 complaint is outside
+
+
+def test_an_unclassified_complaint_gets_a_suggested_issue_the_reviewer_settles(api: Api) -> None:
+    body = {
+        **COMPLAINT,
+        "complaint_id": "CMP-10",
+        "text": "This debt is not mine. I paid it off in 2019 and have the bank statement.",
+    }
+    del body["issue"]
+    taken = _post(api, "/api/v1/complaints", body).json()
+    assert taken["issue"] == "unclassified"
+    assert taken["suggested_issue"] not in (None, "unclassified")
+    assert 0 < taken["suggestion_probability"] <= 1
+    closure = {
+        "root_cause": "paid",
+        "resolution": "closed",
+        "upheld": True,
+        "issue": "attempts_to_collect_debt_not_owed",
+    }
+    closed = _post(api, "/api/v1/complaints/CMP-10/closure", closure, Role.COMPLIANCE).json()
+    assert closed["issue"] == "attempts_to_collect_debt_not_owed"

@@ -140,6 +140,7 @@ def close(
         resolution=body.resolution,
         upheld=body.upheld,
         now=now,
+        issue=body.issue,
     )
     conn.commit()
     return ComplaintOut.of(complaint, now)

@@ -19,6 +19,8 @@ COMPLAINT_EXAMPLE: JsonDict = {
     "channel": "phone",
     "jurisdiction": "US-NY",
     "issue": "communication_tactics",
+    "suggested_issue": None,
+    "suggestion_probability": None,
     "text": "They called me at work after I asked them not to.",
     "template": None,
     "agent": "agent-7",
@@ -74,6 +76,9 @@ class ClosureIn(BaseModel):
     root_cause: str = Field(min_length=1, max_length=2_000)
     resolution: str = Field(min_length=1, max_length=2_000)
     upheld: bool = Field(description="Whether the complaint was found justified.")
+    issue: Issue | None = Field(
+        default=None, description="The issue the reviewer settled on (default: as filed)."
+    )
 
 
 class ComplaintOut(BaseModel):
@@ -86,6 +91,10 @@ class ComplaintOut(BaseModel):
     channel: str
     jurisdiction: str
     issue: Issue
+    suggested_issue: Issue | None = Field(
+        description="The model's guess when the complaint came in unclassified."
+    )
+    suggestion_probability: float | None
     text: str
     template: str | None
     agent: str | None
@@ -110,6 +119,8 @@ class ComplaintOut(BaseModel):
             channel=c.channel,
             jurisdiction=c.jurisdiction,
             issue=c.issue,
+            suggested_issue=c.suggested_issue,
+            suggestion_probability=c.suggestion_probability,
             text=c.text,
             template=c.template,
             agent=c.agent,

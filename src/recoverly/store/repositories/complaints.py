@@ -22,6 +22,8 @@ class Complaint:
     channel: str
     jurisdiction: str
     issue: Issue
+    suggested_issue: Issue | None
+    suggestion_probability: float | None
     text: str
     template: str | None
     agent: str | None
@@ -57,6 +59,7 @@ def add(
     acknowledge_by: datetime,
     respond_by: datetime,
     now: datetime,
+    suggestion: tuple[Issue, float] | None = None,
 ) -> None:
     """The complaint, and the hold it places on its case, in the caller's transaction."""
     hold_id = conn.execute(
@@ -82,6 +85,8 @@ def add(
             channel=new.channel,
             jurisdiction=jurisdiction,
             issue=new.issue.value,
+            suggested_issue=suggestion[0].value if suggestion else None,
+            suggestion_probability=suggestion[1] if suggestion else None,
             text=new.text,
             template=new.template,
             agent=new.agent,
@@ -118,12 +123,15 @@ def record_closure(
     resolution: str,
     upheld: bool,
     now: datetime,
+    issue: Issue | None = None,
 ) -> None:
-    """The closed complaint, and its hold lifted."""
+    """The closed complaint (with the issue the reviewer settled on), its hold lifted."""
+    settled = {} if issue is None else {"issue": issue.value}
     _set(
         conn,
         tenant_id,
         complaint_id,
+        **settled,
         status=status.value,
         root_cause=root_cause,
         resolution=resolution,
@@ -205,6 +213,8 @@ def _complaint(row: Row[tuple[object, ...]]) -> Complaint:
         channel=m["channel"],
         jurisdiction=m["jurisdiction"],
         issue=Issue(m["issue"]),
+        suggested_issue=Issue(m["suggested_issue"]) if m["suggested_issue"] else None,
+        suggestion_probability=m["suggestion_probability"],
         text=m["text"],
         template=m["template"],
         agent=m["agent"],

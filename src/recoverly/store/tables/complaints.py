@@ -7,6 +7,7 @@ complaints and never written to logs.
 from sqlalchemy import (
     Boolean,
     Column,
+    Float,
     ForeignKeyConstraint,
     Index,
     PrimaryKeyConstraint,
@@ -28,6 +29,10 @@ complaints = Table(
     Column("channel", Code(16), nullable=False),  # api, portal, file, phone, email, regulator
     Column("jurisdiction", String(8), nullable=False),
     Column("issue", String(80), nullable=False),
+    # The model's suggestion when the complaint came in unclassified (see
+    # compliance/complaint_classifier.py); the closing reviewer settles ``issue``.
+    Column("suggested_issue", String(80)),
+    Column("suggestion_probability", Float),
     Column("text", Text, nullable=False),
     Column("template", String(64)),  # the message complained about, if any
     Column("agent", String(128)),  # the agent complained about, if any

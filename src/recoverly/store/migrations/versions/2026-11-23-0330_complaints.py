@@ -32,6 +32,8 @@ def upgrade() -> None:
         sa.Column("channel", sa.String(length=16), nullable=False),
         sa.Column("jurisdiction", sa.String(length=8), nullable=False),
         sa.Column("issue", sa.String(length=80), nullable=False),
+        sa.Column("suggested_issue", sa.String(length=80), nullable=True),
+        sa.Column("suggestion_probability", sa.Float(), nullable=True),
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("template", sa.String(length=64), nullable=True),
         sa.Column("agent", sa.String(length=128), nullable=True),
