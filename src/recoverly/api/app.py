@@ -23,6 +23,7 @@ from recoverly.api.routers import (
     compliance,
     debtors,
     meta,
+    qa,
     reports,
     webhooks,
 )
@@ -66,6 +67,7 @@ TAGS = [
     {"name": "compliance", "description": "May this contact happen now, and if not, when?"},
     {"name": "audit", "description": "Who read whose personal data, when and why."},
     {"name": "complaints", "description": "Complaints in a closed loop, on statutory clocks."},
+    {"name": "qa", "description": "Conversation QA: texts screened, alerts queued for review."},
     {"name": "meta", "description": "Liveness and the caller's grants."},
 ]
 
@@ -102,6 +104,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
         compliance.router,
         audit.router,
         complaints.router,
+        qa.router,
         accounts.router,
         debtors.router,
         activity.router,

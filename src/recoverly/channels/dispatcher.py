@@ -29,7 +29,7 @@ from sqlalchemy import Engine
 from recoverly.channels.adapters.base import ChannelAdapter
 from recoverly.channels.message import OutgoingMessage, SendStatus
 from recoverly.channels.templates import Catalog, MessageContext, Rendered
-from recoverly.compliance import qa
+from recoverly.compliance import qa, qa_queue
 from recoverly.compliance import screen as compliance
 from recoverly.compliance.packs import pack_for
 from recoverly.compliance.windows import next_opening
@@ -220,6 +220,17 @@ class Dispatcher:
             if a.severity is qa.Severity.HIGH
         ]
         if said:
+            with self.engine.begin() as conn:  # to the compliance queue, once per message
+                qa_queue.queue_alerts(
+                    conn,
+                    item.tenant_id,
+                    said,
+                    kind=qa.TextKind.MESSAGE,
+                    source_id=item.plan_id,
+                    case_id=item.case_id,
+                    agent=None,
+                    now=now,
+                )
             error = "; ".join(f'{a.rule}: "{a.text}"' for a in said)
             return self._finish(item, Settlement(repo.BLOCKED, error=error), now)
         adapter = self.adapters.get(item.channel)

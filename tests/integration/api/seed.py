@@ -64,6 +64,7 @@ HOME_IDS = {
     "account_id": "A-AC1",
     "debtor_id": "A-D1",
     "complaint_id": "CMP-A4",
+    "alert_id": "1",
 }
 
 

@@ -66,6 +66,8 @@ WRITES = {
     "/api/v1/complaints": "test_complaints.py::test_another_tenants_case_or_complaint_is_unknown",
     "/api/v1/complaints/{complaint_id}/response": "test_complaints.py::test_another_tenants_case_or_complaint_is_unknown",
     "/api/v1/complaints/{complaint_id}/closure": "test_complaints.py::test_another_tenants_case_or_complaint_is_unknown",
+    "/api/v1/qa/texts": "test_qa.py::test_the_queue_is_the_tenants_own",
+    "/api/v1/qa/alerts/{alert_id}/review": "test_qa.py::test_the_queue_is_the_tenants_own",
     "/api/v1/webhooks/twilio/status": "channels/test_receipts_webhook.py (signed, by provider id)",
 }
 

@@ -1,5 +1,5 @@
 """What a message says is screened before it leaves: a template edited into a threat is
-blocked at send time, with the rule and the words that raised it."""
+blocked at send time, with the rule and the words that raised it, and queued for review."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from recoverly.channels.dispatcher import Dispatcher
 from recoverly.channels.sandbox.sms_provider import SandboxSmsProvider
 from recoverly.channels.sandbox.smtp_server import SandboxSmtpServer
 from recoverly.channels.templates import default_catalog_dir, load_catalog
-from recoverly.store.tables import outbox
+from recoverly.store.tables import outbox, qa_alerts
 from tests.integration.channels.test_dispatcher import Clock, _adapters, _setup
 
 
@@ -49,3 +49,12 @@ def test_a_threatening_template_is_blocked_at_send_time(
     assert all(e.startswith('qa.threat_arrest: "go to jail"') for e in blocked)
     sent = [m.body for m in sms_provider.messages()] + [d.body for d in smtp_server.deliveries()]
     assert not any("jail" in body for body in sent)
+    # Each blocked message waits on the compliance queue, once.
+    with engine.connect() as conn:
+        queued = conn.execute(
+            select(qa_alerts.c.source_kind, qa_alerts.c.source_id, qa_alerts.c.excerpt).where(
+                qa_alerts.c.tenant_id == tenant_id
+            )
+        ).all()
+    assert len(queued) == len(blocked)
+    assert {(k, e) for k, _, e in queued} == {("message", "go to jail")}

@@ -18,6 +18,7 @@ from recoverly.store.tables.outbox import delivery_receipts, outbox
 from recoverly.store.tables.parties import contact_points, debtors
 from recoverly.store.tables.plans import case_paths, daily_runs, plan_blocks, plan_items
 from recoverly.store.tables.privacy import personal_data_reads
+from recoverly.store.tables.qa import qa_alerts
 from recoverly.store.tables.strategies import strategies
 from recoverly.store.tables.tenancy import api_tokens, tenants, users
 
@@ -41,6 +42,7 @@ __all__ = [
     "plan_blocks",
     "plan_items",
     "promises",
+    "qa_alerts",
     "strategies",
     "tenants",
     "users",
