@@ -104,6 +104,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
         compliance.router,
         audit.router,
         complaints.router,
+        complaints.pauses_router,
         qa.router,
         accounts.router,
         debtors.router,

@@ -38,6 +38,7 @@ from recoverly.domain.parties import REACHED_THROUGH
 from recoverly.store import snapshot
 from recoverly.store.frames import UTC_INSTANT
 from recoverly.store.repositories import outbox as repo
+from recoverly.store.repositories import template_pauses as pauses
 from recoverly.store.repositories.outbox import Claimed, Settlement
 
 # The steps a checkpoint hears about, in order; crash tests stop the dispatcher at each.
@@ -45,6 +46,8 @@ STEPS = ("claimed", "checked", "rendered", "sent", "recorded")
 
 Checkpoint = Callable[[str, str], None]  # (step, plan_id)
 Clock = Callable[[], datetime]
+
+PAUSED_TEMPLATE = "complaints.template_paused"
 
 
 class Unreachable(RecoverlyError):
@@ -137,6 +140,15 @@ class Dispatcher:
         for item in items:
             self.checkpoint("claimed", item.plan_id)
         blocks = self._screen(items, now)
+        if items:
+            # A template that drew upheld complaints is out of use until resumed.
+            with self.engine.connect() as conn:
+                out_of_use = pauses.paused(conn, {i.tenant_id for i in items})
+            for item in items:
+                if (item.tenant_id, item.template) in out_of_use:
+                    blocks.setdefault(item.plan_id, []).append(
+                        (PAUSED_TEMPLATE, f"template {item.template} is paused: it drew complaints")
+                    )
         for item in items:
             outcome = await self._settle(item, blocks.get(item.plan_id, []))
             report.outcomes[outcome] += 1

@@ -21,6 +21,7 @@ from recoverly.domain.complaints import Issue, Status, move
 from recoverly.domain.errors import InvalidInput
 from recoverly.store.repositories import cases
 from recoverly.store.repositories import complaints as repo
+from recoverly.store.repositories import template_pauses as pauses
 
 
 class Clock(BaseModel):
@@ -43,6 +44,10 @@ def clocks() -> dict[str, Clock]:
         return _Clocks.model_validate(yaml.safe_load(text)).clocks
     except (yaml.YAMLError, ValidationError) as exc:
         raise InvalidInput(f"complaints.yaml: {exc}") from exc
+
+
+PAUSE_AFTER = 3  # upheld complaints about one template …
+PAUSE_WINDOW = timedelta(days=30)  # … within this long take it out of use
 
 
 def clock_for(jurisdiction: str) -> Clock:
@@ -112,7 +117,8 @@ def close(
     now: datetime,
     issue: Issue | None = None,
 ) -> repo.Complaint:
-    """Close the loop: why it happened and what was done; the case's hold is lifted."""
+    """Close the loop: why it happened and what was done; the case's hold is lifted. A
+    template with PAUSE_AFTER upheld complaints in PAUSE_WINDOW is taken out of use."""
     current = repo.get(conn, tenant_id, complaint_id)
     repo.record_closure(
         conn,
@@ -125,4 +131,9 @@ def close(
         now,
         issue=issue,
     )
+    if upheld and current.template is not None:
+        count = pauses.upheld_since(conn, tenant_id, current.template, now - PAUSE_WINDOW)
+        if count >= PAUSE_AFTER:
+            reason = f"{count} upheld complaints in {PAUSE_WINDOW.days} days"
+            pauses.pause(conn, tenant_id, current.template, reason, now)
     return repo.get(conn, tenant_id, complaint_id)

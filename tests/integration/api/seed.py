@@ -65,6 +65,7 @@ HOME_IDS = {
     "debtor_id": "A-D1",
     "complaint_id": "CMP-A4",
     "alert_id": "1",
+    "template": "final_notice",
 }
 
 

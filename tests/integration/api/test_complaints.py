@@ -134,3 +134,26 @@ def test_an_unclassified_complaint_gets_a_suggested_issue_the_reviewer_settles(a
     }
     closed = _post(api, "/api/v1/complaints/CMP-10/closure", closure, Role.COMPLIANCE).json()
     assert closed["issue"] == "attempts_to_collect_debt_not_owed"
+
+
+def test_a_template_that_draws_upheld_complaints_is_paused_until_resumed(api: Api) -> None:
+    closure = {"root_cause": "tone", "resolution": "apologised", "upheld": True}
+    for n in range(3):
+        body = {**COMPLAINT, "complaint_id": f"CMP-T{n}", "template": "final_notice"}
+        assert _post(api, "/api/v1/complaints", body).status_code == 201
+        path = f"/api/v1/complaints/CMP-T{n}/closure"
+        assert _post(api, path, closure, Role.COMPLIANCE).status_code == 200
+        paused = api.ok("/api/v1/template-pauses", role=Role.SUPERVISOR)["templates"]
+        assert [p["template"] for p in paused] == ([] if n < 2 else ["final_notice"])
+    assert paused[0]["reason"] == "3 upheld complaints in 30 days"
+    resumed = _post(api, "/api/v1/template-pauses/final_notice/resume", {}, Role.SUPERVISOR)
+    assert resumed.status_code == 200, resumed.text
+    assert resumed.json()["templates"] == []
+    # A resumed template starts again from zero: one more upheld complaint does not pause it.
+    body = {**COMPLAINT, "complaint_id": "CMP-T9", "template": "final_notice"}
+    _post(api, "/api/v1/complaints", body)
+    _post(api, "/api/v1/complaints/CMP-T9/closure", closure, Role.COMPLIANCE)
+    assert api.ok("/api/v1/template-pauses", role=Role.SUPERVISOR)["templates"] == []
+    missing = _post(api, "/api/v1/template-pauses/final_notice/resume", {}, Role.SUPERVISOR)
+    assert missing.status_code == 404
+    assert _post(api, "/api/v1/template-pauses/x/resume", {}, Role.AGENT).status_code == 403

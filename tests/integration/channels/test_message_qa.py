@@ -8,13 +8,13 @@ import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, insert, select
 
 from recoverly.channels.dispatcher import Dispatcher
 from recoverly.channels.sandbox.sms_provider import SandboxSmsProvider
 from recoverly.channels.sandbox.smtp_server import SandboxSmtpServer
 from recoverly.channels.templates import default_catalog_dir, load_catalog
-from recoverly.store.tables import outbox, qa_alerts
+from recoverly.store.tables import outbox, qa_alerts, template_pauses
 from tests.integration.channels.test_dispatcher import Clock, _adapters, _setup
 
 
@@ -58,3 +58,37 @@ def test_a_threatening_template_is_blocked_at_send_time(
         ).all()
     assert len(queued) == len(blocked)
     assert {(k, e) for k, _, e in queued} == {("message", "go to jail")}
+
+
+def test_a_paused_template_is_not_sent(
+    engine: Engine,
+    tmp_path: Path,
+    smtp_server: SandboxSmtpServer,
+    sms_provider: SandboxSmsProvider,
+) -> None:
+    tenant_id = _setup(engine, tmp_path, accounts=60)
+    noon = Clock(datetime(2026, 3, 9, 15, 0, tzinfo=UTC))
+    with engine.begin() as conn:
+        for template in ("gentle_reminder", "payment_options"):
+            conn.execute(
+                insert(template_pauses).values(
+                    tenant_id=tenant_id, template=template, paused_at=noon(), reason="test"
+                )
+            )
+
+    async def go() -> None:
+        dispatcher = Dispatcher(
+            engine, _adapters(smtp_server, sms_provider), load_catalog(), clock=noon
+        )
+        await dispatcher.drain()
+
+    asyncio.run(go())
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(outbox.c.status, outbox.c.last_error).where(outbox.c.tenant_id == tenant_id)
+        ).all()
+    blocked = [e for s, e in rows if s == "blocked"]
+    assert blocked
+    assert all("complaints.template_paused" in e for e in blocked)
+    assert sms_provider.messages() == []
+    assert smtp_server.deliveries() == []

@@ -13,12 +13,15 @@ from recoverly.api.schemas.complaints import (
     ComplaintIn,
     ComplaintOut,
     ComplaintPage,
+    PauseOut,
+    PausesOut,
     ResponseIn,
 )
 from recoverly.compliance import complaints as flow
 from recoverly.domain.complaints import Status
 from recoverly.domain.roles import Role
 from recoverly.store.repositories import complaints as repo
+from recoverly.store.repositories import template_pauses as pauses
 from recoverly.store.repositories.complaints import NewComplaint
 from recoverly.store.repositories.tenancy import Principal
 
@@ -144,3 +147,43 @@ def close(
     )
     conn.commit()
     return ComplaintOut.of(complaint, now)
+
+
+pauses_router = APIRouter(
+    prefix="/template-pauses", tags=["complaints"], responses=error_responses(401, 403, 422)
+)
+
+
+@pauses_router.get(
+    "",
+    summary="Paused templates",
+    description=(
+        "Templates out of use because they drew upheld complaints (three in 30 days); the "
+        "dispatcher blocks their messages until a person resumes them."
+    ),
+)
+def paused_templates(caller: Handler, conn: Conn) -> PausesOut:
+    return PausesOut(
+        templates=[
+            PauseOut(template=p.template, paused_at=p.paused_at, reason=p.reason)
+            for p in pauses.listing(conn, caller.tenant_id)
+        ]
+    )
+
+
+@pauses_router.post(
+    "/{template}/resume",
+    summary="Resume a paused template",
+    description="Puts a paused template back in use, once it has been fixed; its count of "
+    "upheld complaints starts again from zero.",
+    responses=error_responses(404),
+)
+def resume_template(
+    caller: Handler,
+    conn: Conn,
+    now: Now,
+    template: Annotated[str, Path(max_length=64, examples=["final_notice"])],
+) -> PausesOut:
+    pauses.resume(conn, caller.tenant_id, template, caller.subject, now)
+    conn.commit()
+    return paused_templates(caller, conn)

@@ -139,3 +139,41 @@ class ComplaintOut(BaseModel):
 
 class ComplaintPage(Page[ComplaintOut]):
     model_config = ConfigDict(json_schema_extra=page_example(COMPLAINT_EXAMPLE))
+
+
+class PauseOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "template": "final_notice",
+                    "paused_at": "2026-03-09T14:00:00Z",
+                    "reason": "3 upheld complaints in 30 days",
+                }
+            ]
+        }
+    )
+
+    template: str
+    paused_at: datetime
+    reason: str
+
+
+class PausesOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "templates": [
+                        {
+                            "template": "final_notice",
+                            "paused_at": "2026-03-09T14:00:00Z",
+                            "reason": "3 upheld complaints in 30 days",
+                        }
+                    ]
+                }
+            ]
+        }
+    )
+
+    templates: list[PauseOut]

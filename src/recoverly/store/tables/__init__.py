@@ -20,6 +20,7 @@ from recoverly.store.tables.plans import case_paths, daily_runs, plan_blocks, pl
 from recoverly.store.tables.privacy import personal_data_reads
 from recoverly.store.tables.qa import qa_alerts
 from recoverly.store.tables.strategies import strategies
+from recoverly.store.tables.template_pauses import template_pauses
 from recoverly.store.tables.tenancy import api_tokens, tenants, users
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "promises",
     "qa_alerts",
     "strategies",
+    "template_pauses",
     "tenants",
     "users",
 ]
