@@ -33,6 +33,7 @@ from recoverly.compliance import qa, qa_queue
 from recoverly.compliance import screen as compliance
 from recoverly.compliance.packs import pack_for
 from recoverly.compliance.windows import next_opening
+from recoverly.domain.complaints import PAUSED_TEMPLATE
 from recoverly.domain.errors import RecoverlyError
 from recoverly.domain.parties import REACHED_THROUGH
 from recoverly.store import snapshot
@@ -46,8 +47,6 @@ STEPS = ("claimed", "checked", "rendered", "sent", "recorded")
 
 Checkpoint = Callable[[str, str], None]  # (step, plan_id)
 Clock = Callable[[], datetime]
-
-PAUSED_TEMPLATE = "complaints.template_paused"
 
 
 class Unreachable(RecoverlyError):

@@ -6,6 +6,9 @@ from enum import StrEnum
 
 from recoverly.domain.errors import NotPermitted
 
+# The rule that stops a template drawing upheld complaints, in plans and at send time.
+PAUSED_TEMPLATE = "complaints.template_paused"
+
 
 class Issue(StrEnum):
     """The CFPB's debt-collection complaint issues (Consumer Complaint Database)."""

@@ -40,6 +40,7 @@ from recoverly.store.tables import (
     payments,
     plan_items,
     promises,
+    template_pauses,
 )
 
 
@@ -264,4 +265,14 @@ def planned_on(engine: Engine, tenant_id: int, as_of: date) -> pl.DataFrame:
     return read(
         engine,
         select(c.case_id, c.channel, c.queue).where(c.tenant_id == tenant_id, c.as_of == as_of),
+    )
+
+
+def paused_templates(engine: Engine, tenant_id: int) -> pl.DataFrame:
+    """``template``: templates out of use because they drew upheld complaints."""
+    p = template_pauses.c
+    return read(
+        engine,
+        select(p.template).where(p.tenant_id == tenant_id, p.resumed_at.is_(None)),
+        bulk=False,
     )

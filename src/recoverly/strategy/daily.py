@@ -26,6 +26,7 @@ from recoverly.compliance import screen as compliance
 from recoverly.compliance.packs import pack_key
 from recoverly.domain.accounts import DelinquencyBucket
 from recoverly.domain.cases import Stage
+from recoverly.domain.complaints import PAUSED_TEMPLATE
 from recoverly.domain.money import minor_units
 from recoverly.domain.parties import REACHED_THROUGH
 from recoverly.strategy.model import MESSAGES, StepKind, Strategy
@@ -53,6 +54,7 @@ class Snapshot:
     paths: pl.DataFrame
     events: pl.DataFrame
     planned: pl.DataFrame  # already planned for this day (a resumed run)
+    paused: pl.DataFrame  # ``template``: out of use because they drew complaints
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +87,7 @@ def decide(snapshot: Snapshot, strategy: Strategy, as_of: date) -> DayPlan:
     state = _position(cases, snapshot, strategy, steps, as_of)
     candidates = _candidates(state, steps, as_of)
     candidates = _schedule(candidates, strategy, as_of)
-    blocks = _unreachable(candidates)
+    blocks = pl.concat([_unreachable(candidates), _paused(candidates, snapshot.paused)])
     # Every broken rule is recorded, so a case that is both unreachable and on hold
     # shows both reasons.
     screened = compliance.screen(
@@ -526,6 +528,16 @@ def _unreachable(candidates: pl.DataFrame) -> pl.DataFrame:
         ("reach.no_" + pl.col("needs")).alias("rule"),
         pl.lit("Recoverly: a contact needs a usable contact point").alias("citation"),
         ("no usable " + pl.col("needs") + " for this debtor").alias("message"),
+    )
+
+
+def _paused(candidates: pl.DataFrame, paused: pl.DataFrame) -> pl.DataFrame:
+    """Messages whose template drew upheld complaints are not planned (until resumed)."""
+    return candidates.join(paused.select("template"), on="template", how="semi").select(
+        "cid",
+        pl.lit(PAUSED_TEMPLATE).alias("rule"),
+        pl.lit("Recoverly: a template with upheld complaints is paused").alias("citation"),
+        ("template " + pl.col("template") + " is paused: it drew complaints").alias("message"),
     )
 
 

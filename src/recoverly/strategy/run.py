@@ -122,7 +122,8 @@ def read_snapshot(engine: Engine, tenant_id: int, as_of: date, strategy: Strateg
         paths = snap.paths(engine, tenant_id)
         events = snap.exit_events(engine, tenant_id)
         planned = snap.planned_on(engine, tenant_id, as_of)
-        return Snapshot(accounts.result(), holds, history, paths, events, planned)
+        paused = snap.paused_templates(engine, tenant_id)
+        return Snapshot(accounts.result(), holds, history, paths, events, planned, paused)
 
 
 def _write(

@@ -16,7 +16,15 @@ from recoverly.domain.errors import InvalidInput
 from recoverly.ingest import service as ingest
 from recoverly.simulate.portfolio import PortfolioSpec, write_portfolio
 from recoverly.store.repositories import tenancy
-from recoverly.store.tables import case_paths, cases, holds, outbox, plan_blocks, plan_items
+from recoverly.store.tables import (
+    case_paths,
+    cases,
+    holds,
+    outbox,
+    plan_blocks,
+    plan_items,
+    template_pauses,
+)
 from recoverly.strategy import run as run_module
 from recoverly.strategy.run import run_day
 
@@ -261,3 +269,33 @@ def test_db_check_finds_what_a_run_writes_sound_and_names_a_broken_reference(
     done = cli(database_url, "db", "check")
     assert done.returncode == 1
     assert "1 rows name nothing" in done.stdout
+
+
+def test_a_paused_template_is_not_planned(engine: Engine, tmp_path: Path) -> None:
+    clean = _portfolio(engine, tmp_path, tenant="clean")
+    paused = _portfolio(engine, tmp_path, tenant="paused")
+    run_day(engine, clean, AS_OF)
+    with engine.connect() as conn:
+        used = conn.execute(
+            select(plan_items.c.template, func.count())
+            .where(plan_items.c.tenant_id == clean, plan_items.c.template.is_not(None))
+            .group_by(plan_items.c.template)
+            .order_by(func.count().desc())
+        ).all()
+    assert used
+    template, planned_before = used[0]
+    with engine.begin() as conn:
+        conn.execute(
+            insert(template_pauses).values(
+                tenant_id=paused, template=template, paused_at=datetime.now(UTC), reason="test"
+            )
+        )
+    summary = run_day(engine, paused, AS_OF)
+    with engine.connect() as conn:
+        still = conn.execute(
+            select(func.count())
+            .select_from(plan_items)
+            .where(plan_items.c.tenant_id == paused, plan_items.c.template == template)
+        ).scalar_one()
+    assert still == 0
+    assert summary["blocked"]["complaints.template_paused"] >= planned_before
