@@ -13,7 +13,8 @@ Definitions (the industry's usual ones, stated so that nobody has to guess):
 * liquidation rate: amount recovered over the opening balance, per currency (amounts in
   different currencies are never added up without a dated exchange rate);
 * cost to collect: message costs over amount recovered, where both are in one currency;
-* complaints per 1,000 contacts.
+* complaints per 1,000 contacts; and per message template, complaints about it per
+  1,000 of its messages delivered or sent (the feedback that pauses a template).
 """
 
 from __future__ import annotations
@@ -105,6 +106,29 @@ def report(conn: Connection, tenant_id: int, period: Period) -> dict[str, Any]:
         "runs": len(runs),
         "branches": by_branch,
         TOTAL: total,
+        "templates": _templates(
+            contacts, facts.complaints_by_template(conn, tenant_id, since, until)
+        ),
+    }
+
+
+def _templates(contacts: pl.DataFrame, complained: dict[str, int]) -> dict[str, dict[str, Any]]:
+    """Per template: messages sent in the period, complaints about it, and their rate."""
+    sent = dict(
+        contacts.filter(pl.col("template").is_not_null() & (pl.col("direction") == "outbound"))
+        .group_by("template")
+        .len()
+        .iter_rows()
+    )
+    return {
+        name: {
+            "messages": int(sent.get(name, 0)),
+            "complaints": complained.get(name, 0),
+            "complaints_per_1000_messages": _rate(
+                complained.get(name, 0) * 1000, sent.get(name, 0)
+            ),
+        }
+        for name in sorted(set(sent) | set(complained))
     }
 
 

@@ -79,6 +79,16 @@ def _print(result: dict[str, Any]) -> None:
             *[_cell(sources[c]["liquidation_rate"].get(currency)) for c in columns],
         )
     console.print(table)
+    if result["templates"]:
+        by_template = Table("template", "messages", "complaints", "per 1,000 messages", box=None)
+        for name, row in result["templates"].items():
+            by_template.add_row(
+                name,
+                f"{row['messages']:,}",
+                f"{row['complaints']:,}",
+                _cell(row["complaints_per_1000_messages"], rate=False),
+            )
+        console.print(by_template)
 
 
 def _cell(value: object, *, rate: bool = True) -> str:

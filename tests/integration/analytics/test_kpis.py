@@ -9,11 +9,15 @@ import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, insert, select
 
 from recoverly.analytics.kpis import Period, report
+from recoverly.compliance import complaints
+from recoverly.domain.complaints import Issue
 from recoverly.ingest.service import import_contacts, import_payments, import_portfolio
 from recoverly.store.repositories import tenancy
+from recoverly.store.repositories.complaints import NewComplaint
+from recoverly.store.tables import contact_attempts, plan_items
 from recoverly.strategy.run import run_day
 from tests.integration.ingest.test_portfolio_import import GOOD
 
@@ -89,3 +93,46 @@ def test_report_kpis_cli_prints_the_same_json(
     printed = json.loads(done.stdout)
     assert printed["tenant"] == "acme"
     assert printed["total"]["recovered"] == {"USD": "50.00"}
+
+
+def test_each_templates_complaints_per_1000_messages(engine: Engine, tmp_path: Path) -> None:
+    tenant_id = _cycle(engine, tmp_path)
+    with engine.begin() as conn:
+        item = conn.execute(
+            select(plan_items).where(
+                plan_items.c.tenant_id == tenant_id, plan_items.c.template.is_not(None)
+            )
+        ).first()
+        assert item is not None
+        sent_at = datetime(2026, 3, 9, 16, 0, tzinfo=UTC)
+        conn.execute(
+            insert(contact_attempts).values(
+                tenant_id=tenant_id,
+                contact_id=item.plan_id,
+                debtor_id=item.debtor_id,
+                account_id=item.account_id,
+                plan_id=item.plan_id,
+                channel=item.channel,
+                direction="outbound",
+                at=sent_at,
+                outcome="delivered",
+                created_at=sent_at,
+            )
+        )
+        complaint = NewComplaint(
+            "CMP-1",
+            item.case_id,
+            sent_at,
+            "email",
+            Issue.COMMUNICATION_TACTICS,
+            "Rude.",
+            template=item.template,
+        )
+        complaints.open_complaint(conn, tenant_id, complaint, sent_at)
+    with engine.connect() as conn:
+        result = report(conn, tenant_id, Period(DAY1, DAY2))
+    assert result["templates"][item.template] == {
+        "messages": 1,
+        "complaints": 1,
+        "complaints_per_1000_messages": 1000.0,
+    }

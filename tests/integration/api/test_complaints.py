@@ -157,3 +157,20 @@ def test_a_template_that_draws_upheld_complaints_is_paused_until_resumed(api: Ap
     missing = _post(api, "/api/v1/template-pauses/final_notice/resume", {}, Role.SUPERVISOR)
     assert missing.status_code == 404
     assert _post(api, "/api/v1/template-pauses/x/resume", {}, Role.AGENT).status_code == 403
+
+
+def test_the_kpi_report_gives_each_templates_complaints(api: Api) -> None:
+    body = {**COMPLAINT, "complaint_id": "CMP-20", "template": "final_notice"}
+    assert _post(api, "/api/v1/complaints", body).status_code == 201
+    report = api.ok(
+        "/api/v1/reports/kpis",
+        role=Role.SUPERVISOR,
+        as_of=TODAY.isoformat(),
+        **{"from": (TODAY - timedelta(days=29)).isoformat()},
+    )
+    # No message of that template went out in the period: the rate has no denominator.
+    assert report["templates"]["final_notice"] == {
+        "messages": 0,
+        "complaints": 1,
+        "complaints_per_1000_messages": None,
+    }

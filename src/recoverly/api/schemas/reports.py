@@ -50,6 +50,12 @@ class KpisOut(BaseModel):
     complaints_per_1000_contacts: float | None
 
 
+class TemplateKpisOut(BaseModel):
+    messages: int
+    complaints: int
+    complaints_per_1000_messages: float | None
+
+
 class KpiReportOut(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
@@ -61,6 +67,13 @@ class KpiReportOut(BaseModel):
                     "runs": 3,
                     "branches": {"champion": _KPIS_EXAMPLE},
                     "total": _KPIS_EXAMPLE,
+                    "templates": {
+                        "gentle_reminder": {
+                            "messages": 1204,
+                            "complaints": 1,
+                            "complaints_per_1000_messages": 0.8306,
+                        }
+                    },
                 }
             ]
         },
@@ -71,3 +84,6 @@ class KpiReportOut(BaseModel):
     runs: int = Field(description="Daily runs in the period.")
     branches: dict[str, KpisOut]
     total: KpisOut
+    templates: dict[str, TemplateKpisOut] = Field(
+        description="Per message template: messages, complaints about it, and their rate."
+    )

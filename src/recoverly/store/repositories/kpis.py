@@ -43,11 +43,12 @@ def runs(conn: Connection, tenant_id: int, start: date, end: date) -> list[tuple
 
 
 def contacts(conn: Connection, tenant_id: int, since: datetime, until: datetime) -> pl.DataFrame:
-    """``branch, channel, direction, outcome`` of every contact in ``[since, until)``."""
+    """``branch, channel, direction, outcome, template`` of every contact in ``[since,
+    until)`` (``template``: the planned message's, if it was one)."""
     c, p = contact_attempts.c, plan_items.c
     branch = func.coalesce(p.branch, case_paths.c.branch).label("branch")
     query = (
-        select(branch, c.channel, c.direction, c.outcome)
+        select(branch, c.channel, c.direction, c.outcome, p.template)
         .select_from(
             contact_attempts.outerjoin(
                 plan_items, and_(p.tenant_id == c.tenant_id, p.plan_id == c.plan_id)
@@ -152,6 +153,24 @@ def complaints_in(
         .group_by(case_paths.c.branch)
     )
     return _branched(conn, query)
+
+
+def complaints_by_template(
+    conn: Connection, tenant_id: int, since: datetime, until: datetime
+) -> dict[str, int]:
+    """Complaints received in the period about each message template."""
+    c = complaints.c
+    rows = conn.execute(
+        select(c.template, func.count())
+        .where(
+            c.tenant_id == tenant_id,
+            c.template.is_not(None),
+            c.received_at >= since,
+            c.received_at < until,
+        )
+        .group_by(c.template)
+    ).all()
+    return {str(t): int(n) for t, n in rows}
 
 
 def _instant(day: date) -> datetime:
