@@ -21,7 +21,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from functools import cache
 
 import polars as pl
 from sqlalchemy import Engine
@@ -37,7 +36,6 @@ from recoverly.domain.complaints import PAUSED_TEMPLATE
 from recoverly.domain.errors import RecoverlyError
 from recoverly.domain.parties import REACHED_THROUGH
 from recoverly.store import snapshot
-from recoverly.store.frames import UTC_INSTANT
 from recoverly.store.repositories import outbox as repo
 from recoverly.store.repositories import template_pauses as pauses
 from recoverly.store.repositories.outbox import Claimed, Settlement
@@ -179,16 +177,7 @@ class Dispatcher:
                     }
                     for n, i in enumerate(group)
                 ],
-                schema={
-                    "cid": pl.Int64,
-                    "case_id": pl.String,
-                    "debtor_id": pl.String,
-                    "channel": pl.String,
-                    "action": pl.String,
-                    "pack": pl.String,
-                    "timezone": pl.String,
-                    "at": UTC_INSTANT,
-                },
+                schema=compliance.CANDIDATES_SCHEMA,
             )
             blocks = compliance.screen(
                 candidates,
@@ -206,7 +195,7 @@ class Dispatcher:
             self.checkpoint("checked", item.plan_id)
             error = f"not sent by {item.scheduled_at + self.policy.expire_after:%Y-%m-%d %H:%M} UTC"
             return self._finish(item, Settlement(repo.EXPIRED, error=error), now)
-        windows = {r for r, _ in broken if r in _window_rules()}
+        windows = {r for r, _ in broken if r in compliance.window_rules()}
         if broken and len(windows) == len(broken):
             # Only the hour is wrong: wait for the window to open.
             opening = next_opening(pack_for(item.jurisdiction), item.channel, item.timezone, now)
@@ -314,9 +303,3 @@ class Dispatcher:
 
 def _failed(error: str | None) -> Settlement:
     return Settlement(repo.FAILED, outcome="failed", error=error)
-
-
-@cache
-def _window_rules() -> frozenset[str]:
-    """The rules that are contact windows (packs are fixed while the process runs)."""
-    return frozenset(compliance.window_table()["rule"].to_list())

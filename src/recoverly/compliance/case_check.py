@@ -52,11 +52,12 @@ def check_case(
             "action": [engine.CONTACT],
             "pack": [pack_key(debtor.country, debtor.region)],
             "timezone": [debtor.timezone],
-        }
+        },
+        schema={k: v for k, v in engine.CANDIDATES_SCHEMA.items() if k != "at"},
     )
     debts = pl.DataFrame(
         {"case_id": case_id, "account_id": [a.account.account_id for a in record.accounts]},
-        schema={"case_id": pl.String, "account_id": pl.String},
+        schema=engine.DEBTS_SCHEMA,
     )
     since = engine.history_since(at.date())
     history = snapshot.contact_history(conn.engine, tenant_id, since, [debtor.debtor_id])
@@ -70,12 +71,7 @@ def check_case(
             }
             for h in record.case.holds
         ],
-        schema={
-            "case_id": pl.String,
-            "kind": pl.String,
-            "starts_at": UTC_INSTANT,
-            "ends_at": UTC_INSTANT,
-        },
+        schema=engine.HOLDS_SCHEMA,
     )
     proposed = pl.DataFrame(
         {"cid": [0], "at": [at.astimezone(UTC)]}, schema={"cid": pl.Int64, "at": UTC_INSTANT}

@@ -33,7 +33,7 @@ from pydantic import (
 )
 
 from recoverly.compliance import screen as engine
-from recoverly.compliance.packs import hold_rules, pack_for, packs
+from recoverly.compliance.packs import hold_rules, pack_for
 from recoverly.compliance.windows import next_opening
 from recoverly.domain.cases import HoldKind
 from recoverly.domain.errors import InvalidInput
@@ -203,23 +203,14 @@ def _frames(contacts: Sequence[ProposedContact]) -> Frames:
             }
             for n, c in enumerate(contacts)
         ],
-        schema={
-            "cid": pl.Int64,
-            "case_id": pl.String,
-            "debtor_id": pl.String,
-            "channel": pl.String,
-            "action": pl.String,
-            "pack": pl.String,
-            "timezone": pl.String,
-            "at": UTC_INSTANT,
-        },
+        schema=engine.CANDIDATES_SCHEMA,
     )
     debts = pl.DataFrame(
         {
             "case_id": [str(n) for n in range(len(contacts))],
             "account_id": [c.debt_id for c in contacts],
         },
-        schema={"case_id": pl.String, "account_id": pl.String},
+        schema=engine.DEBTS_SCHEMA,
     )
     history = pl.DataFrame(
         [
@@ -234,14 +225,7 @@ def _frames(contacts: Sequence[ProposedContact]) -> Frames:
             for n, c in enumerate(contacts)
             for h in c.history
         ],
-        schema={
-            "debtor_id": pl.String,
-            "account_id": pl.String,
-            "channel": pl.String,
-            "direction": pl.String,
-            "outcome": pl.String,
-            "at": UTC_INSTANT,
-        },
+        schema=engine.HISTORY_SCHEMA,
     )
     holds = pl.DataFrame(
         [
@@ -250,12 +234,7 @@ def _frames(contacts: Sequence[ProposedContact]) -> Frames:
             for flag, kind in FLAG_HOLDS.items()
             if getattr(c.flags, flag)
         ],
-        schema={
-            "case_id": pl.String,
-            "kind": pl.String,
-            "starts_at": UTC_INSTANT,
-            "ends_at": UTC_INSTANT,
-        },
+        schema=engine.HOLDS_SCHEMA,
     )
     return Frames(candidates.drop("at"), candidates.select("cid", "at"), debts, history, holds)
 
@@ -274,15 +253,14 @@ def _advance(frames: Frames, blocks: pl.DataFrame) -> pl.DataFrame:
         return pl.DataFrame(schema={"cid": pl.Int64, "at": UTC_INSTANT})
     known = frames.candidates.select("cid", "pack", "channel", "timezone")
     rows = blocks.join(known, on="cid")
-    windows = {r for p in packs().values() for r in (w.rule for w in p.windows)}
-    caps = {r for p in packs().values() for r in (c.rule for c in p.caps)}
-    holds = {f"hold.{kind.value}" for kind in hold_rules()}
+    windows, caps = engine.window_rules(), engine.cap_rules()
+    holds = {engine.HOLD_RULE + kind.value for kind in hold_rules()}
     # A hold in force lasts until its end; one without a known end lasts.
     held = (
         rows.filter(pl.col("rule").is_in(list(holds)))
         .join(frames.candidates.select("cid", "case_id"), on="cid")
         .join(
-            frames.holds.with_columns(("hold." + pl.col("kind")).alias("rule")),
+            frames.holds.with_columns((engine.HOLD_RULE + pl.col("kind")).alias("rule")),
             on=["case_id", "rule"],
         )
         .filter(

@@ -41,12 +41,45 @@ from recoverly.store.frames import UTC_INSTANT
 CONTACT = "contact"
 ESCALATION = "escalation"
 
+# The frames the screen takes (see the module's docstring) and the one it gives.
+CANDIDATES_SCHEMA = pl.Schema(
+    {
+        "cid": pl.Int64(),
+        "case_id": pl.String(),
+        "debtor_id": pl.String(),
+        "channel": pl.String(),
+        "action": pl.String(),
+        "pack": pl.String(),
+        "timezone": pl.String(),
+        "at": UTC_INSTANT,
+    }
+)
+DEBTS_SCHEMA = pl.Schema({"case_id": pl.String(), "account_id": pl.String()})
+HISTORY_SCHEMA = pl.Schema(
+    {
+        "debtor_id": pl.String(),
+        "account_id": pl.String(),
+        "channel": pl.String(),
+        "direction": pl.String(),
+        "outcome": pl.String(),
+        "at": UTC_INSTANT,
+    }
+)
+HOLDS_SCHEMA = pl.Schema(
+    {
+        "case_id": pl.String(),
+        "kind": pl.String(),
+        "starts_at": UTC_INSTANT,
+        "ends_at": UTC_INSTANT,
+    }
+)
 BLOCKS_SCHEMA = {
     "cid": pl.Int64,
     "rule": pl.String,
     "citation": pl.String,
     "message": pl.String,
 }
+HOLD_RULE = "hold."  # a hold's rule is this and its kind: hold.dispute, …
 
 _VOICE = [Channel.CALL.value, Channel.VOICE_BOT.value]
 _NOT_PLACED = [Outcome.BUSY.value, Outcome.FAILED.value]
@@ -158,6 +191,18 @@ def window_table() -> pl.DataFrame:
     )
 
 
+@cache
+def window_rules() -> frozenset[str]:
+    """The rules that are contact windows: waiting for the next opening passes them."""
+    return frozenset(w.rule for p in packs().values() for w in p.windows)
+
+
+@cache
+def cap_rules() -> frozenset[str]:
+    """The rules that are caps counted over local days: the next local day may pass them."""
+    return frozenset(c.rule for p in packs().values() for c in p.caps)
+
+
 def in_force(day: str) -> pl.Expr:
     """Whether the rule of a row (``in_force_from``, ``in_force_until``) is in force on
     the local date in column ``day``."""
@@ -230,7 +275,7 @@ def _holds(candidates: pl.DataFrame, holds: pl.DataFrame) -> pl.DataFrame:
     )
     return active.select(
         "cid",
-        ("hold." + pl.col("kind")).alias("rule"),
+        (HOLD_RULE + pl.col("kind")).alias("rule"),
         "citation",
         "message",
     )
