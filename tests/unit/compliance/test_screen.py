@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from recoverly.compliance.screen import screen
+from recoverly.compliance.screen import CANDIDATES_SCHEMA, HISTORY_SCHEMA, HOLDS_SCHEMA, screen
 
 NY = "America/New_York"
 SH = "Asia/Shanghai"
@@ -27,17 +27,7 @@ def _candidates(rows: list[dict[str, object]]) -> pl.DataFrame:
         "timezone": NY,
     }
     return pl.DataFrame(
-        [{**base, "cid": i, **row} for i, row in enumerate(rows)],
-        schema={
-            "cid": pl.Int64,
-            "case_id": pl.String,
-            "debtor_id": pl.String,
-            "channel": pl.String,
-            "action": pl.String,
-            "pack": pl.String,
-            "timezone": pl.String,
-            "at": pl.Datetime("us", "UTC"),
-        },
+        [{**base, "cid": i, **row} for i, row in enumerate(rows)], schema=CANDIDATES_SCHEMA
     )
 
 
@@ -46,28 +36,11 @@ DEBTS = pl.DataFrame({"case_id": ["C-1", "C-1"], "account_id": ["A1", "A2"]})
 
 def _history(rows: list[dict[str, object]]) -> pl.DataFrame:
     base = {"debtor_id": "D1", "account_id": "A1", "channel": "call", "direction": "outbound"}
-    return pl.DataFrame(
-        [{**base, **row} for row in rows],
-        schema={
-            "debtor_id": pl.String,
-            "account_id": pl.String,
-            "channel": pl.String,
-            "direction": pl.String,
-            "outcome": pl.String,
-            "at": pl.Datetime("us", "UTC"),
-        },
-    )
+    return pl.DataFrame([{**base, **row} for row in rows], schema=HISTORY_SCHEMA)
 
 
 NO_HISTORY = _history([])
-NO_HOLDS = pl.DataFrame(
-    schema={
-        "case_id": pl.String,
-        "kind": pl.String,
-        "starts_at": pl.Datetime("us", "UTC"),
-        "ends_at": pl.Datetime("us", "UTC"),
-    }
-)
+NO_HOLDS = pl.DataFrame(schema=HOLDS_SCHEMA)
 
 
 def _local(zone: str, *args: int) -> datetime:
