@@ -81,11 +81,13 @@ def screen_and_queue(
         now=now,
     )
     warned = agent is not None and any(
-        who == agent and n >= WARN_AFTER for who, n in agents(conn, tenant_id, now)
+        n >= WARN_AFTER for _, n in agents(conn, tenant_id, now, agent)
     )
     return Screened(alerts, warned)
 
 
-def agents(conn: Connection, tenant_id: int, now: datetime) -> list[tuple[str, int]]:
-    """High-severity alerts per agent over the warning window, most first."""
-    return repo.by_agent(conn, tenant_id, now - WARN_WINDOW, Severity.HIGH.value)
+def agents(
+    conn: Connection, tenant_id: int, now: datetime, agent: str | None = None
+) -> list[tuple[str, int]]:
+    """High-severity alerts per agent (or of one) over the warning window, most first."""
+    return repo.by_agent(conn, tenant_id, now - WARN_WINDOW, Severity.HIGH.value, agent)

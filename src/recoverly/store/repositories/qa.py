@@ -102,15 +102,17 @@ def review(
 
 
 def by_agent(
-    conn: Connection, tenant_id: int, since: datetime, severity: str
+    conn: Connection, tenant_id: int, since: datetime, severity: str, agent: str | None = None
 ) -> list[tuple[str, int]]:
-    """Alerts of ``severity`` since ``since`` per agent (dismissed ones do not count)."""
+    """Alerts of ``severity`` since ``since`` per agent, or of one ``agent`` (dismissed
+    ones do not count)."""
     c = qa_alerts.c
+    who = c.agent.is_not(None) if agent is None else c.agent == agent
     rows = conn.execute(
         select(c.agent, func.count())
         .where(
             c.tenant_id == tenant_id,
-            c.agent.is_not(None),
+            who,
             c.at >= since,
             c.severity == severity,
             c.status != "dismissed",
