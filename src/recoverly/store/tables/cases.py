@@ -36,6 +36,7 @@ holds = Table(
     Column("kind", Code(32), nullable=False),
     Column("starts_at", UTCDateTime, nullable=False),
     Column("ends_at", UTCDateTime),
+    Column("channel", Code(16)),  # the one channel it stops (an opt-out); null: as its kind says
     Column("reason", Text, nullable=False, default=""),
     Column("created_at", UTCDateTime, nullable=False),
     ForeignKeyConstraint(["tenant_id", "case_id"], ["cases.tenant_id", "cases.case_id"]),

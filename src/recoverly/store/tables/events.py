@@ -63,6 +63,7 @@ contact_attempts = Table(
     Column("direction", Code(16), nullable=False),
     Column("at", UTCDateTime, nullable=False),
     Column("outcome", Code(32), nullable=False),
+    Column("party", Code(24)),  # who was reached when not the debtor (null: the debtor)
     Column("created_at", UTCDateTime, nullable=False),
     PrimaryKeyConstraint("tenant_id", "contact_id"),
     ForeignKeyConstraint(["tenant_id", "debtor_id"], ["debtors.tenant_id", "debtors.debtor_id"]),
