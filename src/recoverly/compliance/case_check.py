@@ -68,6 +68,7 @@ def check_case(
                 "kind": h.kind.value,
                 "starts_at": h.starts_at,
                 "ends_at": h.ends_at,
+                "channel": h.channel,
             }
             for h in record.case.holds
         ],

@@ -38,6 +38,7 @@ from recoverly.compliance.windows import next_opening
 from recoverly.domain.cases import HoldKind
 from recoverly.domain.errors import InvalidInput
 from recoverly.domain.events import Channel, Direction, Outcome
+from recoverly.domain.parties import Party, Place, Purpose
 from recoverly.store.frames import UTC_INSTANT
 
 MAX_STEPS = 400  # every step passes a window, a local day or more: over a year ahead
@@ -51,6 +52,8 @@ FLAG_HOLDS = {
     "bankruptcy": HoldKind.BANKRUPTCY,
     "deceased": HoldKind.DECEASED,
     "vulnerable": HoldKind.VULNERABLE,
+    "represented_by_attorney": HoldKind.ATTORNEY,
+    "no_contact_at_work": HoldKind.NO_WORK_CONTACT,
 }
 
 
@@ -64,6 +67,8 @@ class PastContact(_Strict):
     outcome: Outcome
     debt_id: str | None = None
     direction: Direction = Direction.OUTBOUND
+    party: Party = Party.DEBTOR
+    party_id: str | None = None
 
 
 class Flags(_Strict):
@@ -73,6 +78,9 @@ class Flags(_Strict):
     bankruptcy: bool = False
     deceased: bool = False
     vulnerable: bool = False
+    represented_by_attorney: bool = False
+    no_contact_at_work: bool = False
+    debtor_unreachable: bool = False
 
 
 class ProposedContact(_Strict):
@@ -84,6 +92,13 @@ class ProposedContact(_Strict):
     debt_id: str | None = None
     history: tuple[PastContact, ...] = ()
     flags: Flags = Flags()
+    # Beyond the contract's minimum: who is contacted, why, where, and the media the
+    # debtor asked not to be used (each defaults to what the contract assumes).
+    party: Party = Party.DEBTOR
+    party_id: str | None = None
+    purpose: Purpose = Purpose.COLLECTION
+    place: Place = Place.HOME
+    opt_outs: tuple[Channel, ...] = ()
 
     @field_validator("debtor_timezone")
     @classmethod
@@ -200,10 +215,15 @@ def _frames(contacts: Sequence[ProposedContact]) -> Frames:
                 "pack": pack_for(c.jurisdiction),
                 "timezone": c.debtor_timezone,
                 "at": c.at.astimezone(UTC),
+                "party": c.party.value,
+                "party_id": c.party_id,
+                "purpose": c.purpose.value,
+                "place": c.place.value,
+                "unreachable": c.flags.debtor_unreachable,
             }
             for n, c in enumerate(contacts)
         ],
-        schema=engine.CANDIDATES_SCHEMA,
+        schema=engine.CANDIDATES_SCHEMA | engine.PARTY_SCHEMA,
     )
     debts = pl.DataFrame(
         {
@@ -221,18 +241,35 @@ def _frames(contacts: Sequence[ProposedContact]) -> Frames:
                 "direction": h.direction.value,
                 "outcome": h.outcome.value,
                 "at": h.at.astimezone(UTC),
+                "party": h.party.value,
+                "party_id": h.party_id,
             }
             for n, c in enumerate(contacts)
             for h in c.history
         ],
-        schema=engine.HISTORY_SCHEMA,
+        schema=engine.HISTORY_SCHEMA | engine.HISTORY_PARTY_SCHEMA,
     )
+    flagged = [
+        (n, kind, None)
+        for n, c in enumerate(contacts)
+        for flag, kind in FLAG_HOLDS.items()
+        if getattr(c.flags, flag)
+    ]
+    opted_out = [
+        (n, HoldKind.OPT_OUT, channel.value)
+        for n, c in enumerate(contacts)
+        for channel in c.opt_outs
+    ]
     holds = pl.DataFrame(
         [
-            {"case_id": str(n), "kind": kind.value, "starts_at": EVER, "ends_at": None}
-            for n, c in enumerate(contacts)
-            for flag, kind in FLAG_HOLDS.items()
-            if getattr(c.flags, flag)
+            {
+                "case_id": str(n),
+                "kind": kind.value,
+                "starts_at": EVER,
+                "ends_at": None,
+                "channel": channel,
+            }
+            for n, kind, channel in flagged + opted_out
         ],
         schema=engine.HOLDS_SCHEMA,
     )
@@ -253,7 +290,7 @@ def _advance(frames: Frames, blocks: pl.DataFrame) -> pl.DataFrame:
         return pl.DataFrame(schema={"cid": pl.Int64, "at": UTC_INSTANT})
     known = frames.candidates.select("cid", "pack", "channel", "timezone")
     rows = blocks.join(known, on="cid")
-    windows, caps = engine.window_rules(), engine.cap_rules()
+    windows, caps, parties = engine.window_rules(), engine.cap_rules(), engine.party_rules()
     holds = {engine.HOLD_RULE + kind.value for kind in hold_rules()}
     # A hold in force lasts until its end; one without a known end lasts.
     held = (
@@ -266,6 +303,7 @@ def _advance(frames: Frames, blocks: pl.DataFrame) -> pl.DataFrame:
         .filter(
             (pl.col("starts_at") <= pl.col("at"))
             & (pl.col("ends_at").is_null() | (pl.col("at") < pl.col("ends_at")))
+            & (pl.col("channel_right").is_null() | (pl.col("channel_right") == pl.col("channel")))
         )
         .group_by("cid", "rule")
         .agg(
@@ -284,6 +322,8 @@ def _advance(frames: Frames, blocks: pl.DataFrame) -> pl.DataFrame:
             continue
         if rule in holds:
             earliest = ends.get((cid, rule))  # None: the hold has no known end
+        elif rule in parties:
+            earliest = None  # whom to contact does not change by waiting
         elif rule in windows:
             earliest = next_opening(pack, channel, zone, at)
         elif rule in caps:

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from recoverly.domain.cases import HoldKind
 from recoverly.domain.errors import InvalidInput
 from recoverly.domain.events import Channel
+from recoverly.domain.parties import Party, Place
 
 DEFAULT_PACK = "*"
 _M = TypeVar("_M", bound=BaseModel)
@@ -110,6 +111,25 @@ class Cap(_Cited):
     days: Annotated[int, Field(ge=1, le=31)]
 
 
+class Parties(_Cited):
+    """Whom a collector may talk to about the debt (``collect_from``), and whom else it may
+    ask only where the debtor can be reached (``locate_through``): at most
+    ``locate_limit`` times per person (None: no limit), and only once the debtor cannot
+    be reached when ``locate_only_if_unreachable``. The debtor is always in
+    ``collect_from``."""
+
+    collect_from: tuple[Party, ...]
+    locate_through: tuple[Party, ...] = ()
+    locate_limit: Annotated[int, Field(ge=1)] | None = None
+    locate_only_if_unreachable: bool = False
+
+    @model_validator(mode="after")
+    def _debtor(self) -> Self:
+        if Party.DEBTOR not in self.collect_from:
+            raise ValueError(f"{self.rule}: collect_from must name the debtor")
+        return self
+
+
 class Pack(_Frozen):
     jurisdiction: str
     name: str
@@ -123,6 +143,8 @@ class Pack(_Frozen):
     notes: tuple[str, ...] = ()
     windows: tuple[Window, ...] = ()
     caps: tuple[Cap, ...] = ()
+    # Required of a pack that extends none; one that extends another may replace it.
+    parties: Parties | None = None
 
     @model_validator(mode="after")
     def _calendar(self) -> Self:
@@ -171,6 +193,8 @@ def holiday_dates(country: str, years: range) -> list[date]:
 class HoldRule(_Frozen):
     blocks: tuple[str, ...]
     channels: tuple[Channel, ...] | None = None  # None: every channel
+    places: tuple[Place, ...] | None = None  # None: wherever the person is reached
+    spares: tuple[Party, ...] = ()  # the people it does not stop contacts with
     citation: str
     message: str
 
@@ -190,6 +214,8 @@ def packs() -> dict[str, Pack]:
     for entry in resources.files("recoverly.compliance").joinpath("packs").iterdir():
         if entry.name.endswith(".yaml") and entry.name != "holds.yaml":
             pack = _parse(Pack, entry.read_text(encoding="utf-8"), entry.name)
+            if pack.extends is None and pack.parties is None:
+                raise InvalidInput(f"rule pack {entry.name}: parties is required")
             found[pack.jurisdiction] = pack
     return {key: _resolved(found, key, ()) for key in found}
 
@@ -206,6 +232,7 @@ def _resolved(found: dict[str, Pack], key: str, seen: tuple[str, ...]) -> Pack:
             "holidays": pack.holidays or base.holidays,
             "windows": base.windows + pack.windows,
             "caps": base.caps + pack.caps,
+            "parties": pack.parties or base.parties,
         }
     )
 

@@ -12,7 +12,15 @@ Frames (Polars; instants are UTC-aware datetimes):
 * ``debts``: ``case_id``, ``account_id``: the debts a contact about the case concerns.
 * ``history``: ``debtor_id``, ``account_id`` (null: about every debt of the debtor),
   ``channel``, ``direction``, ``outcome``, ``at``.
-* ``holds``: ``case_id``, ``kind``, ``starts_at``, ``ends_at`` (null: until lifted).
+* ``holds``: ``case_id``, ``kind``, ``starts_at``, ``ends_at`` (null: until lifted),
+  ``channel`` (the one channel it stops, as an opt-out does; null: as its kind says).
+
+Contacts with someone other than the debtor, or made only to locate the debtor, add
+optional candidate columns: ``party`` (null: the debtor), ``party_id`` (which person),
+``purpose`` (null: collection), ``place`` (null: home) and ``unreachable`` (the debtor
+cannot be reached: some packs then allow a designated contact). History may carry
+``party`` and ``party_id`` in the same way. The daily run and the dispatcher contact
+debtors only, at home, so their frames leave these out and skip the party rules.
 
 Days and hours are the debtor's local ones (policy P2): instants are converted per time
 zone, which is also the fastest way Polars has to do it (performance floors).
@@ -36,6 +44,7 @@ from recoverly.compliance.packs import (
     packs,
 )
 from recoverly.domain.events import Channel, Direction, Outcome
+from recoverly.domain.parties import Party, Place, Purpose
 from recoverly.store.frames import UTC_INSTANT
 
 CONTACT = "contact"
@@ -71,14 +80,27 @@ HOLDS_SCHEMA = pl.Schema(
         "kind": pl.String(),
         "starts_at": UTC_INSTANT,
         "ends_at": UTC_INSTANT,
+        "channel": pl.String(),
     }
 )
+# The optional columns of contacts with other people (see the module's docstring).
+PARTY_SCHEMA = pl.Schema(
+    {
+        "party": pl.String(),
+        "party_id": pl.String(),
+        "purpose": pl.String(),
+        "place": pl.String(),
+        "unreachable": pl.Boolean(),
+    }
+)
+HISTORY_PARTY_SCHEMA = pl.Schema({"party": pl.String(), "party_id": pl.String()})
 BLOCKS_SCHEMA = {
     "cid": pl.Int64,
     "rule": pl.String,
     "citation": pl.String,
     "message": pl.String,
 }
+BLOCKED = list(BLOCKS_SCHEMA)
 HOLD_RULE = "hold."  # a hold's rule is this and its kind: hold.dispute, …
 
 _VOICE = [Channel.CALL.value, Channel.VOICE_BOT.value]
@@ -104,6 +126,7 @@ def screen(
         _holds(candidates, holds),
         _windows(candidates),
         _caps(candidates, debts, history),
+        _parties(candidates, history),
     ]
     return pl.concat(parts).unique().sort("cid", "rule")
 
@@ -251,19 +274,35 @@ def _holds(candidates: pl.DataFrame, holds: pl.DataFrame) -> pl.DataFrame:
                 "stops_contact": rule.stops(CONTACT),
                 "stops_escalation": rule.stops(ESCALATION),
                 "only": None if rule.channels is None else [c.value for c in rule.channels],
+                "places": None if rule.places is None else [p.value for p in rule.places],
+                "spares": [p.value for p in rule.spares],
                 "citation": rule.citation,
                 "message": rule.message,
             }
             for kind, rule in hold_rules().items()
         ],
-        schema_overrides={"only": pl.List(pl.String)},
+        schema_overrides={
+            "only": pl.List(pl.String),
+            "places": pl.List(pl.String),
+            "spares": pl.List(pl.String),
+        },
     )
+    held = holds.select("case_id", "kind", "starts_at", "ends_at", _optional(holds, "channel"))
     active = (
-        candidates.select("cid", "case_id", "action", "channel", "at")
-        .join(holds.select("case_id", "kind", "starts_at", "ends_at"), on="case_id")
+        candidates.select(
+            "cid",
+            "case_id",
+            "action",
+            "channel",
+            "at",
+            _optional(candidates, "party", Party.DEBTOR),
+            _optional(candidates, "place", Place.HOME),
+        )
+        .join(held.rename({"channel": "held_channel"}), on="case_id")
         .filter(
             (pl.col("starts_at") <= pl.col("at"))
             & (pl.col("ends_at").is_null() | (pl.col("at") < pl.col("ends_at")))
+            & (pl.col("held_channel").is_null() | (pl.col("held_channel") == pl.col("channel")))
         )
         .join(rules, on="kind")
         .filter(
@@ -271,6 +310,8 @@ def _holds(candidates: pl.DataFrame, holds: pl.DataFrame) -> pl.DataFrame:
             .then(pl.col("stops_contact"))
             .otherwise(pl.col("stops_escalation"))
             & (pl.col("only").is_null() | pl.col("only").list.contains(pl.col("channel")))
+            & (pl.col("places").is_null() | pl.col("places").list.contains(pl.col("place")))
+            & ~pl.col("spares").list.contains(pl.col("party"))
         )
     )
     return active.select(
@@ -279,6 +320,100 @@ def _holds(candidates: pl.DataFrame, holds: pl.DataFrame) -> pl.DataFrame:
         "citation",
         "message",
     )
+
+
+def _optional(frame: pl.DataFrame, column: str, default: str | None = None) -> pl.Expr:
+    """``column`` of ``frame``, or the default everywhere when the frame leaves it out."""
+    if column in frame.columns:
+        found = pl.col(column)
+        return found if default is None else found.fill_null(pl.lit(default))
+    return pl.lit(default, pl.String).alias(column)
+
+
+@cache
+def party_table() -> pl.DataFrame:
+    """Each pack's party rule: ``pack, party, collect, locate`` (whether contacts with
+    that kind of person are allowed to collect, and to locate the debtor), with the
+    pack's limits and its rule."""
+    rows = []
+    for key, pack in packs().items():
+        rule = pack.parties
+        assert rule is not None  # every pack has one (packs() checks)
+        rows += [
+            {
+                "pack": key,
+                "party": party.value,
+                "collect": party in rule.collect_from,
+                "locate": party in rule.collect_from or party in rule.locate_through,
+                "limit": rule.locate_limit,
+                "needs_unreachable": rule.locate_only_if_unreachable,
+                "rule": rule.rule,
+                "citation": rule.citation,
+                "message": rule.message,
+            }
+            for party in Party
+        ]
+    return pl.DataFrame(rows, schema_overrides={"limit": pl.Int64})
+
+
+@cache
+def party_rules() -> frozenset[str]:
+    """The rules on whom to contact: waiting never passes them."""
+    return frozenset(p.parties.rule for p in packs().values() if p.parties is not None)
+
+
+def _parties(candidates: pl.DataFrame, history: pl.DataFrame) -> pl.DataFrame:
+    """Contacts with anyone but the debtor, or only to locate them (policy: the pack's
+    ``parties``). Only frames that name parties are judged: the others are the debtor's."""
+    if "party" not in candidates.columns and "purpose" not in candidates.columns:
+        return pl.DataFrame(schema=BLOCKS_SCHEMA)
+    asked = candidates.filter(pl.col("action") == CONTACT).select(
+        "cid",
+        "debtor_id",
+        "pack",
+        _optional(candidates, "party", Party.DEBTOR),
+        _optional(candidates, "party_id"),
+        _optional(candidates, "purpose", Purpose.COLLECTION),
+        _optional_flag(candidates, "unreachable"),
+    )
+    rules = asked.join(party_table(), on=["pack", "party"])
+    locating = pl.col("purpose") == Purpose.LOCATION.value
+    refused = rules.filter(
+        pl.when(locating)
+        .then(
+            ~pl.col("locate")
+            | (~pl.col("collect") & pl.col("needs_unreachable") & ~pl.col("unreachable"))
+        )
+        .otherwise(~pl.col("collect"))
+    )
+    # A person asked where the debtor is may be asked again only up to the pack's limit;
+    # history that names no person counts against every person of its kind.
+    limited = rules.filter(locating & ~pl.col("collect") & pl.col("limit").is_not_null())
+    if limited.height and "party" in history.columns:
+        asked_before = history.filter(pl.col("direction") == Direction.OUTBOUND.value).select(
+            "debtor_id",
+            "party",
+            _optional(history, "party_id").alias("h_party_id"),
+        )
+        over = (
+            limited.join(asked_before, on=["debtor_id", "party"])
+            .filter(
+                pl.col("h_party_id").is_null()
+                | pl.col("party_id").is_null()
+                | (pl.col("h_party_id") == pl.col("party_id"))
+            )
+            .group_by("cid", "limit", "rule", "citation", "message")
+            .len()
+            .filter(pl.col("len") >= pl.col("limit"))
+        )
+        refused = pl.concat([refused.select(BLOCKED), over.select(BLOCKED)])
+    return refused.select(BLOCKED)
+
+
+def _optional_flag(frame: pl.DataFrame, column: str) -> pl.Expr:
+    if column in frame.columns:
+        return pl.col(column).fill_null(False)
+    return pl.lit(False).alias(column)
 
 
 def _windows(candidates: pl.DataFrame) -> pl.DataFrame:
@@ -311,9 +446,18 @@ def _counted(history: pl.DataFrame, count: Counted) -> pl.DataFrame:
 
 
 def _caps(candidates: pl.DataFrame, debts: pl.DataFrame, history: pl.DataFrame) -> pl.DataFrame:
+    # Caps count contacts with the debtor, and limit only those (others: _parties).
     contacts = candidates.filter(pl.col("action") == CONTACT).with_columns(
         pl.col("local").dt.date().alias("day")
     )
+    if "party" in contacts.columns:
+        contacts = contacts.filter(
+            pl.col("party").is_null() | (pl.col("party") == Party.DEBTOR.value)
+        )
+    if "party" in history.columns:
+        history = history.filter(
+            pl.col("party").is_null() | (pl.col("party") == Party.DEBTOR.value)
+        )
     if contacts.height == 0 or history.height == 0:
         return pl.DataFrame(schema=BLOCKS_SCHEMA)
     zones = contacts.select("debtor_id", "timezone").unique("debtor_id")

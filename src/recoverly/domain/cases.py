@@ -28,6 +28,10 @@ class HoldKind(StrEnum):
     DECEASED = "deceased"
     BREATHING_SPACE = "breathing_space"
     VULNERABLE = "vulnerable"  # not a stop: no automated voice, a trained agent instead
+    ATTORNEY = "attorney"  # represented for the debt: talk to the attorney, not the debtor
+    NO_WORK_CONTACT = "no_work_contact"  # not at the place of employment
+    OPT_OUT = "opt_out"  # not through one medium (the hold names the channel)
+    TIME_BARRED = "time_barred"  # no legal action, nor a threat of one
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +40,7 @@ class Hold:
     starts_at: datetime
     ends_at: datetime | None = None
     reason: str = ""
+    channel: str | None = None  # the one channel it stops (an opt-out), else None
 
     def active(self, at: datetime) -> bool:
         return self.starts_at <= at and (self.ends_at is None or at < self.ends_at)

@@ -33,6 +33,36 @@ REACHED_THROUGH: dict[str, ContactKind] = {
 }
 
 
+class Party(StrEnum):
+    """Who a contact is with. Collection rules turn on it: most jurisdictions allow talking
+    about the debt only with the people liable for it (and those the law treats as them),
+    and let collectors ask others at most where the debtor can be reached."""
+
+    DEBTOR = "debtor"
+    SPOUSE = "spouse"
+    GUARDIAN = "guardian"  # of a minor or an incapacitated debtor
+    EXECUTOR = "executor"  # or administrator of a deceased debtor's estate
+    ATTORNEY = "attorney"  # the debtor's, for this debt
+    GUARANTOR = "guarantor"  # co-signer, co-maker: liable for the debt
+    DESIGNATED_CONTACT = "designated_contact"  # named by the debtor in advance
+    THIRD_PARTY = "third_party"  # anyone else: family, friends, neighbours, employer
+
+
+class Purpose(StrEnum):
+    """Why a contact is made: to collect, or only to find where the debtor is."""
+
+    COLLECTION = "collection"
+    LOCATION = "location"
+
+
+class Place(StrEnum):
+    """Where the contact reaches the person: at home (or a personal address or number),
+    or at their place of employment."""
+
+    HOME = "home"
+    WORK = "work"
+
+
 class Consent(StrEnum):
     """Whether the debtor agreed to be contacted through this point."""
 

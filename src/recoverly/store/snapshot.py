@@ -147,7 +147,7 @@ def active_holds(
 ) -> pl.DataFrame:
     """Holds in force at or after ``since`` (of the given cases only, if named)."""
     c = holds.c
-    query = select(c.case_id, c.kind, c.starts_at, c.ends_at).where(
+    query = select(c.case_id, c.kind, c.starts_at, c.ends_at, c.channel).where(
         c.tenant_id == tenant_id, or_(c.ends_at.is_(None), c.ends_at > since)
     )
     if case_ids is not None:
@@ -160,9 +160,9 @@ def contact_history(
 ) -> pl.DataFrame:
     """Contacts since ``since`` (with the given debtors only, if named)."""
     c = contact_attempts.c
-    query = select(c.debtor_id, c.account_id, c.channel, c.direction, c.outcome, c.at).where(
-        c.tenant_id == tenant_id, c.at >= since
-    )
+    query = select(
+        c.debtor_id, c.account_id, c.channel, c.direction, c.outcome, c.at, c.party
+    ).where(c.tenant_id == tenant_id, c.at >= since)
     if debtor_ids is not None:
         query = query.where(c.debtor_id.in_(debtor_ids))
     return read(engine, query, bulk=debtor_ids is None)

@@ -168,6 +168,7 @@ def test_holds_block_while_active_and_escalations_only_where_the_hold_says() -> 
             "kind": ["cease_communication", "bankruptcy"],
             "starts_at": [at - timedelta(days=3), at + timedelta(hours=1)],
             "ends_at": [None, None],
+            "channel": [None, None],
         },
         schema=NO_HOLDS.schema,
     )

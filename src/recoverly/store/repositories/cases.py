@@ -48,7 +48,7 @@ class CaseFilter:
 
 
 def _hold(row: Row[Any]) -> Hold:
-    return Hold(HoldKind(row.kind), row.starts_at, row.ends_at, row.reason or "")
+    return Hold(HoldKind(row.kind), row.starts_at, row.ends_at, row.reason or "", row.channel)
 
 
 def list_cases(
