@@ -22,6 +22,7 @@ from recoverly.api.routers import (
     complaints,
     compliance,
     debtors,
+    desk,
     meta,
     qa,
     reports,
@@ -64,6 +65,7 @@ TAGS = [
     {"name": "activity", "description": "Record contacts and outcomes, promises, payments."},
     {"name": "reports", "description": "Collection KPIs by strategy branch."},
     {"name": "webhooks", "description": "Provider callbacks, authenticated by signature."},
+    {"name": "desk", "description": "Place a call or send a message, when the rules allow."},
     {"name": "compliance", "description": "May this contact happen now, and if not, when?"},
     {"name": "audit", "description": "Who read whose personal data, when and why."},
     {"name": "complaints", "description": "Complaints in a closed loop, on statutory clocks."},
@@ -101,6 +103,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
     for router in (
         meta.router,
         cases.router,
+        desk.router,
         compliance.router,
         audit.router,
         complaints.router,

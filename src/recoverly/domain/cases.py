@@ -41,6 +41,7 @@ class Hold:
     ends_at: datetime | None = None
     reason: str = ""
     channel: str | None = None  # the one channel it stops (an opt-out), else None
+    hold_id: int | None = None  # the store's id, once stored
 
     def active(self, at: datetime) -> bool:
         return self.starts_at <= at and (self.ends_at is None or at < self.ends_at)

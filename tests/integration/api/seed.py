@@ -66,6 +66,7 @@ HOME_IDS = {
     "complaint_id": "CMP-A4",
     "alert_id": "1",
     "template": "final_notice",
+    "hold_id": "1",
 }
 
 

@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 
 from recoverly.api.audit import DEFAULT_PURPOSE, Purpose, disclose
-from recoverly.api.deps import AsOf, Caller, Conn, Now, PageParams
-from recoverly.api.schemas.cases import CaseDetailOut, CaseOut, CasePage
+from recoverly.api.deps import AsOf, Caller, Conn, Now, PageParams, require_roles
+from recoverly.api.schemas.cases import (
+    CaseDetailOut,
+    CaseOut,
+    CasePage,
+    HoldIn,
+    HoldOut,
+    HoldReleaseIn,
+)
 from recoverly.api.schemas.common import error_responses
 from recoverly.domain.accounts import DelinquencyBucket
-from recoverly.domain.cases import Stage
+from recoverly.domain.cases import Hold, Stage
 from recoverly.domain.errors import InvalidInput, InvalidMoney, UnknownCurrency
 from recoverly.domain.money import Money
-from recoverly.domain.roles import PersonalField
+from recoverly.domain.roles import PersonalField, Role
 from recoverly.store.repositories import cases
+from recoverly.store.repositories.tenancy import Principal
 
 router = APIRouter(prefix="/cases", tags=["cases"], responses=error_responses(401, 422))
 
@@ -103,3 +112,65 @@ def get_case(
     record = cases.get_case(conn, caller.tenant_id, case_id)
     disclose(conn, caller, request, purpose, [record.debtor], [PersonalField.NAME])
     return CaseDetailOut.of(record, as_of, now, caller.role)
+
+
+# Anyone working a case may stop collection; lifting a stop is for those who answer for it.
+PLACERS = Depends(require_roles(Role.ADMIN, Role.SUPERVISOR, Role.AGENT, Role.COMPLIANCE))
+RELEASERS = Depends(require_roles(Role.ADMIN, Role.SUPERVISOR, Role.COMPLIANCE))
+
+
+@router.post(
+    "/{case_id}/holds",
+    status_code=201,
+    summary="Place a hold",
+    description=(
+        "Stops collection on the case from `starts_at` (default: now) until `ends_at` "
+        "(default: until released): every path (the daily run, the dispatcher, the agent "
+        "desktop) obeys it at once. An `opt_out` names the channel the debtor asked not "
+        "to be used; `attorney` stops contacts with the debtor but not with their "
+        "attorney; `no_work_contact` stops contacts at work; `time_barred` stops legal "
+        "action only. What each kind stops is in docs/compliance.md."
+    ),
+    responses=error_responses(403, 404),
+)
+def place_hold(
+    conn: Conn,
+    now: Now,
+    case_id: Annotated[str, Path(max_length=80, examples=["C-D0000001"])],
+    body: HoldIn,
+    caller: Principal = PLACERS,
+) -> HoldOut:
+    hold = Hold(
+        kind=body.kind,
+        starts_at=(body.starts_at or now).astimezone(UTC),
+        ends_at=None if body.ends_at is None else body.ends_at.astimezone(UTC),
+        reason=f"{body.reason} ({caller.subject})",
+        channel=None if body.channel is None else body.channel.value,
+    )
+    placed = cases.place_hold(conn, caller.tenant_id, case_id, hold, now)
+    conn.commit()
+    return HoldOut.of(placed, now)
+
+
+@router.post(
+    "/{case_id}/holds/{hold_id}/release",
+    summary="Release a hold",
+    description=(
+        "Ends the hold now, keeping why it was placed and why it was lifted (for example, "
+        "validation information was sent after a dispute)."
+    ),
+    responses=error_responses(403, 404),
+)
+def release_hold(
+    conn: Conn,
+    now: Now,
+    case_id: Annotated[str, Path(max_length=80, examples=["C-D0000001"])],
+    hold_id: Annotated[int, Path(ge=1, examples=[41])],
+    body: HoldReleaseIn,
+    caller: Principal = RELEASERS,
+) -> HoldOut:
+    released = cases.release_hold(
+        conn, caller.tenant_id, case_id, hold_id, now, f"{body.reason} ({caller.subject})"
+    )
+    conn.commit()
+    return HoldOut.of(released, now)

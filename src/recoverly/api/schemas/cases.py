@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from pydantic.config import JsonDict
 
 from recoverly.api.schemas.accounts import ACCOUNT_EXAMPLE, AccountOut
 from recoverly.api.schemas.common import MONEY_EXAMPLE, MoneyOut, Page, debtor_name, page_example
 from recoverly.domain.accounts import DelinquencyBucket
 from recoverly.domain.cases import Hold, HoldKind, Stage
+from recoverly.domain.events import Channel
 from recoverly.domain.money import Money
 from recoverly.domain.parties import Debtor, DebtorType
 from recoverly.domain.roles import Role
@@ -62,7 +63,25 @@ class DebtorBriefOut(BaseModel):
 
 
 class HoldOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "hold_id": 42,
+                    "kind": "opt_out",
+                    "channel": "sms",
+                    "starts_at": "2026-03-09T14:30:00Z",
+                    "ends_at": None,
+                    "reason": "debtor texted STOP (agent-7)",
+                    "active": True,
+                }
+            ]
+        }
+    )
+
+    hold_id: int | None = Field(description="Null only for a hold not stored yet.")
     kind: HoldKind
+    channel: Channel | None = Field(description="The one channel an opt-out stops.")
     starts_at: datetime
     ends_at: datetime | None = Field(description="Null: the hold lasts until lifted.")
     reason: str
@@ -71,12 +90,37 @@ class HoldOut(BaseModel):
     @classmethod
     def of(cls, hold: Hold, now: datetime) -> HoldOut:
         return cls(
+            hold_id=hold.hold_id,
             kind=hold.kind,
+            channel=None if hold.channel is None else Channel(hold.channel),
             starts_at=hold.starts_at,
             ends_at=hold.ends_at,
             reason=hold.reason,
             active=hold.active(now),
         )
+
+
+class HoldIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"kind": "opt_out", "channel": "sms", "reason": "debtor texted STOP"}]
+        },
+    )
+
+    kind: HoldKind
+    channel: Channel | None = Field(
+        default=None, description="For `opt_out` only, and required there: the channel."
+    )
+    starts_at: AwareDatetime | None = Field(default=None, description="Default: now.")
+    ends_at: AwareDatetime | None = Field(default=None, description="Default: until lifted.")
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class HoldReleaseIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=1, max_length=500, examples=["validation sent 2026-03-12"])
 
 
 def _balances(accounts: tuple[AccountRecord, ...]) -> list[MoneyOut]:
@@ -139,7 +183,9 @@ class CaseDetailOut(CaseOut):
                     "accounts": [ACCOUNT_EXAMPLE],
                     "holds": [
                         {
+                            "hold_id": 41,
                             "kind": "dispute",
+                            "channel": None,
                             "starts_at": "2026-02-20T10:00:00Z",
                             "ends_at": "2026-02-27T10:00:00Z",
                             "reason": "debtor disputes the fees",

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Row, exists, func, select
+from sqlalchemy import ColumnElement, Connection, Row, exists, func, select, update
 
 from recoverly.domain.accounts import DelinquencyBucket
 from recoverly.domain.cases import Case, Hold, HoldKind, Stage
-from recoverly.domain.errors import NotFound
+from recoverly.domain.errors import InvalidInput, NotFound
 from recoverly.domain.money import Money
 from recoverly.domain.parties import Debtor
 from recoverly.store.repositories.accounts import AccountRecord, account_record_from_row
@@ -48,7 +48,9 @@ class CaseFilter:
 
 
 def _hold(row: Row[Any]) -> Hold:
-    return Hold(HoldKind(row.kind), row.starts_at, row.ends_at, row.reason or "", row.channel)
+    return Hold(
+        HoldKind(row.kind), row.starts_at, row.ends_at, row.reason or "", row.channel, row.id
+    )
 
 
 def list_cases(
@@ -143,3 +145,65 @@ def _cases(conn: Connection, tenant_id: int, rows: Sequence[Row[Any]]) -> tuple[
         )
         for r in rows
     )
+
+
+def lock_case(conn: Connection, tenant_id: int, case_id: str) -> None:
+    """Hold the case's row until the transaction ends, so that two agents acting on one
+    case (a call each, say) are judged one after the other, each seeing the other's
+    contact (PostgreSQL; SQLite has one writer at a time anyway)."""
+    query = select(cases.c.case_id).where(
+        cases.c.tenant_id == tenant_id, cases.c.case_id == case_id
+    )
+    if conn.dialect.name == "postgresql":
+        query = query.with_for_update()
+    if conn.execute(query).first() is None:
+        raise NotFound(f"no case {case_id!r}")
+
+
+def place_hold(conn: Connection, tenant_id: int, case_id: str, hold: Hold, now: datetime) -> Hold:
+    """Store ``hold`` on the case (in the caller's transaction) and return it with its id."""
+    lock_case(conn, tenant_id, case_id)
+    if (hold.kind is HoldKind.OPT_OUT) != (hold.channel is not None):
+        raise InvalidInput(
+            "channel: an opt_out hold names the channel it stops; no other hold does"
+        )
+    if hold.ends_at is not None and hold.ends_at <= hold.starts_at:
+        raise InvalidInput("ends_at: a hold must end after it starts")
+    hold_id = conn.execute(
+        holds.insert()
+        .values(
+            tenant_id=tenant_id,
+            case_id=case_id,
+            kind=hold.kind.value,
+            starts_at=hold.starts_at,
+            ends_at=hold.ends_at,
+            channel=hold.channel,
+            reason=hold.reason,
+            created_at=now,
+        )
+        .returning(holds.c.id)
+    ).scalar_one()
+    return replace(hold, hold_id=hold_id)
+
+
+def release_hold(
+    conn: Connection, tenant_id: int, case_id: str, hold_id: int, at: datetime, reason: str
+) -> Hold:
+    """End a hold at ``at``; the reason for lifting it is kept beside the reason it was
+    placed. A hold already over cannot be released again."""
+    h = holds.c
+    row = conn.execute(
+        select(holds).where(h.tenant_id == tenant_id, h.case_id == case_id, h.id == hold_id)
+    ).first()
+    if row is None:
+        raise NotFound(f"no hold {hold_id} on case {case_id!r}")
+    if row.ends_at is not None and row.ends_at <= at:
+        raise InvalidInput(f"hold {hold_id} already ended at {row.ends_at:%Y-%m-%dT%H:%M:%SZ}")
+    ends_at = max(at, row.starts_at)
+    text = f"{row.reason}; released: {reason}" if row.reason else f"released: {reason}"
+    conn.execute(
+        update(holds)
+        .where(h.tenant_id == tenant_id, h.id == hold_id)
+        .values(ends_at=ends_at, reason=text)
+    )
+    return replace(_hold(row), ends_at=ends_at, reason=text)

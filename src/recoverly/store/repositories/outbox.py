@@ -20,6 +20,7 @@ from sqlalchemy import (
     and_,
     case,
     func,
+    literal,
     or_,
     select,
     tuple_,
@@ -173,6 +174,14 @@ def _address(tenant_id: Any, debtor_id: Any, channel: Any) -> Any:
         .limit(1)
         .scalar_subquery()
     )
+
+
+def usable_point(conn: Connection, tenant_id: int, debtor_id: str, channel: str) -> str | None:
+    """The contact point a contact on ``channel`` would use (as the dispatcher picks it)."""
+    found: str | None = conn.execute(
+        select(_address(literal(tenant_id), literal(debtor_id), literal(channel)))
+    ).scalar()
+    return found
 
 
 @dataclass(frozen=True, slots=True)

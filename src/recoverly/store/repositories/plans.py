@@ -189,3 +189,95 @@ def plan_frame(
         .order_by(p.plan_id)
     )
     return query_frame(conn, query)
+
+
+# An agent's own message is a plan item outside any strategy: these name it so, and every
+# report that groups by strategy or branch shows it apart. Its segment is the agent.
+MANUAL_STRATEGY, MANUAL_BRANCH = "agent", "agent"
+
+
+@dataclass(frozen=True, slots=True)
+class ManualMessage:
+    """A message an agent sends from the desktop, outside the strategy's path."""
+
+    plan_id: str
+    case_id: str
+    debtor_id: str
+    account_id: str
+    channel: str
+    template: str
+    scheduled_at: datetime
+    jurisdiction: str
+    debtor_timezone: str
+    language: str | None
+    currency: str
+    balance_minor: int
+
+
+def find_manual_message(conn: Connection, tenant_id: int, plan_id: str) -> ManualMessage | None:
+    """The message queued under ``plan_id``, if any (whatever became of it since)."""
+    p = plan_items.c
+    row = conn.execute(
+        select(
+            p.plan_id,
+            p.case_id,
+            p.debtor_id,
+            p.account_id,
+            p.channel,
+            p.template,
+            p.scheduled_at,
+            p.jurisdiction,
+            p.debtor_timezone,
+            p.language,
+            p.currency,
+            p.balance_minor,
+        ).where(p.tenant_id == tenant_id, p.plan_id == plan_id)
+    ).first()
+    return None if row is None else ManualMessage(**row._asdict())
+
+
+def add_manual_message(
+    conn: Connection, tenant_id: int, message: ManualMessage, author: str, now: datetime
+) -> None:
+    """Queue ``message`` for the dispatcher: a plan item and its outbox row, in the
+    caller's transaction (see :func:`find_manual_message` for retries)."""
+    conn.execute(
+        insert(plan_items).values(
+            tenant_id=tenant_id,
+            plan_id=message.plan_id,
+            as_of=message.scheduled_at.date(),
+            case_id=message.case_id,
+            debtor_id=message.debtor_id,
+            account_id=message.account_id,
+            action=MESSAGE_ACTION,
+            channel=message.channel,
+            template=message.template,
+            queue=None,
+            agency=None,
+            scheduled_at=message.scheduled_at,
+            jurisdiction=message.jurisdiction,
+            debtor_timezone=message.debtor_timezone,
+            language=message.language,
+            strategy_name=MANUAL_STRATEGY,
+            strategy_version=0,
+            branch=MANUAL_BRANCH,
+            segment=author[:64],
+            step=0,
+            currency=message.currency,
+            balance_minor=message.balance_minor,
+            created_at=now,
+        )
+    )
+    conn.execute(
+        insert(outbox).values(
+            tenant_id=tenant_id,
+            plan_id=message.plan_id,
+            channel=message.channel,
+            template=message.template,
+            status=OUTBOX_PENDING,
+            attempts=0,
+            not_before=message.scheduled_at,
+            created_at=now,
+            updated_at=now,
+        )
+    )
