@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     twilio_auth_token: str | None = None
     twilio_from: str | None = None
     twilio_status_callback: str | None = None
+    # The incoming-message webhook's URL as Twilio calls it (behind a proxy: the public one).
+    twilio_inbound_url: str | None = None
     blob_dir: Path = Field(default=Path("./blobs"), description="Letters (PDF) and recordings.")
     creditor_name: str | None = Field(
         default=None, description="The creditor messages name (default: the tenant's name)."

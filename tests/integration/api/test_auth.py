@@ -57,6 +57,7 @@ class TestUnauthenticated:
         assert open_routes == [
             ("get", "/api/v1/health", 200),
             ("post", "/api/v1/webhooks/twilio/status", 403),
+            ("post", "/api/v1/webhooks/twilio/inbound", 403),
         ]
 
 

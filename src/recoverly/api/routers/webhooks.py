@@ -10,7 +10,8 @@ from fastapi import APIRouter, Header, Request, Response
 from recoverly.api.deps import Conn
 from recoverly.api.schemas.common import error_responses
 from recoverly.channels import receipts
-from recoverly.channels.adapters.twilio import receipt_from_callback
+from recoverly.channels.adapters.twilio import inbound_from_callback, receipt_from_callback
+from recoverly.compliance.opt_outs import apply_reply, keyword
 from recoverly.config import get_settings
 from recoverly.domain.errors import NotPermitted
 
@@ -43,4 +44,36 @@ async def twilio_status(
     )
     receipts.apply(conn, receipt)
     conn.commit()
+    return Response(status_code=204)
+
+
+@router.post(
+    "/twilio/inbound",
+    status_code=204,
+    summary="Incoming SMS (Twilio messaging webhook)",
+    description=(
+        "Twilio posts each text a debtor sends to the sending number here (set "
+        "RECOVERLY_TWILIO_INBOUND_URL to this URL as the public sees it). A text whose "
+        "first word is stop, stopall, unsubscribe, end, quit, cancel, revoke, optout, td or "
+        "退订 opts that number out of text messages at once (an `opt_out` hold on `sms` on "
+        "each open case of every debtor with the number); start or unstop opts it back in. "
+        "Nothing is answered: Twilio's own opt-out handling sends the confirmation."
+    ),
+    responses=error_responses(403, 422),
+)
+async def twilio_inbound(
+    request: Request,
+    conn: Conn,
+    signature: str = Header(default="", alias="X-Twilio-Signature"),
+) -> Response:
+    settings = get_settings()
+    if not settings.twilio_auth_token:
+        raise NotPermitted("incoming SMS is not accepted: no Twilio account is configured")
+    params = parse_qsl((await request.body()).decode("utf-8"), keep_blank_values=True)
+    url = settings.twilio_inbound_url or str(request.url)
+    sms = inbound_from_callback(url, params, signature, settings.twilio_auth_token)
+    reply = keyword(sms.body)
+    if reply is not None:
+        apply_reply(conn, sms.sender, reply, datetime.now(UTC))
+        conn.commit()
     return Response(status_code=204)

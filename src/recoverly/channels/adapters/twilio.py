@@ -278,3 +278,27 @@ def receipt_from_callback(
     if not verify_signature(url, params, signature, auth_token):
         raise InvalidSignature("X-Twilio-Signature does not match the callback")
     return parse_status_callback(params, received_at=received_at)
+
+
+@dataclass(frozen=True, slots=True)
+class InboundSms:
+    """A text a debtor sent to our number: who from, and what it says."""
+
+    sender: str
+    body: str
+
+
+def inbound_from_callback(url: str, params: Params, signature: str, auth_token: str) -> InboundSms:
+    """Check an incoming-message webhook's signature, then read who wrote what.
+
+    Raises:
+        InvalidSignature: the signature does not match (forged or altered request).
+        InvalidReceipt: the request names no sender.
+    """
+    if not verify_signature(url, params, signature, auth_token):
+        raise InvalidSignature("X-Twilio-Signature does not match the request")
+    values = dict(_pairs(params))
+    sender = values.get("From", "")
+    if not sender:
+        raise InvalidReceipt("incoming message has no From")
+    return InboundSms(sender=sender, body=values.get("Body", ""))
