@@ -22,6 +22,44 @@ class Issue(StrEnum):
     UNCLASSIFIED = "unclassified"
 
 
+# The CFPB's issue names, current and retired, by the issue Recoverly files them under:
+# a CFPB export's ``Issue`` column can be imported and trained on as it is.
+CFPB_ISSUES = {
+    "attempts to collect debt not owed": Issue.NOT_OWED,
+    "cont'd attempts collect debt not owed": Issue.NOT_OWED,
+    "written notification about debt": Issue.WRITTEN_NOTIFICATION,
+    "disclosure verification of debt": Issue.WRITTEN_NOTIFICATION,
+    "communication tactics": Issue.COMMUNICATION_TACTICS,
+    "took or threatened to take negative or legal action": Issue.NEGATIVE_OR_LEGAL_ACTION,
+    "taking/threatening an illegal action": Issue.NEGATIVE_OR_LEGAL_ACTION,
+    "false statements or representation": Issue.FALSE_STATEMENTS,
+    "threatened to contact someone or share information improperly": Issue.IMPROPER_SHARING,
+    "improper contact or sharing of info": Issue.IMPROPER_SHARING,
+}
+
+
+def issue_of(cfpb_issue: str) -> Issue | None:
+    """Recoverly's issue for a CFPB issue name, or None if it is not a collection issue."""
+    return CFPB_ISSUES.get(cfpb_issue.strip().lower())
+
+
+class ReceiptChannel(StrEnum):
+    """How the debtor made the complaint (not which system recorded it: that is its
+    source)."""
+
+    API = "api"
+    PORTAL = "portal"
+    FILE = "file"
+    PHONE = "phone"
+    EMAIL = "email"
+    LETTER = "letter"
+    REGULATOR = "regulator"
+
+
+# The source of complaints taken in through ``POST /complaints``; an import names its own.
+API_SOURCE = "api"
+
+
 class Status(StrEnum):
     RECEIVED = "received"
     RESPONDED = "responded"

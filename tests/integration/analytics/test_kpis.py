@@ -13,7 +13,7 @@ from sqlalchemy import Engine, insert, select
 
 from recoverly.analytics.kpis import Period, report
 from recoverly.compliance import complaints
-from recoverly.domain.complaints import Issue
+from recoverly.domain.complaints import API_SOURCE, Issue, ReceiptChannel
 from recoverly.ingest.service import import_contacts, import_payments, import_portfolio
 from recoverly.store.repositories import tenancy
 from recoverly.store.repositories.complaints import NewComplaint
@@ -123,7 +123,8 @@ def test_each_templates_complaints_per_1000_messages(engine: Engine, tmp_path: P
             "CMP-1",
             item.case_id,
             sent_at,
-            "email",
+            ReceiptChannel.EMAIL,
+            API_SOURCE,
             Issue.COMMUNICATION_TACTICS,
             "Rude.",
             template=item.template,
