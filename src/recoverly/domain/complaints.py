@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from enum import StrEnum
 
 from recoverly.domain.errors import NotPermitted
@@ -58,6 +59,22 @@ class ReceiptChannel(StrEnum):
 
 # The source of complaints taken in through ``POST /complaints``; an import names its own.
 API_SOURCE = "api"
+
+
+def imported_complaint_id(source: str, reference: str) -> str:
+    """The id of a complaint a file brings in, the same each time the file is imported.
+
+    Args:
+        source: the system the file came from (``cfpb``), at most 32 characters.
+        reference: what that system knows the complaint by: its own id where it has
+            one, else what the complaint says (case, time received, text).
+
+    Returns:
+        ``source-`` and 20 hex digits of a SHA-256 of both: short, safe in a URL path,
+        and one id per complaint however often it is imported.
+    """
+    digest = hashlib.sha256(f"{source}\x1f{reference}".encode()).hexdigest()[:20]
+    return f"{source}-{digest}"
 
 
 class Status(StrEnum):
