@@ -246,10 +246,14 @@ def validate_contacts(
                 ck.text("direction").str.to_lowercase(),
             )
         ],
+        "agent": [ck.max_length("agent", MAX_AGENT)],
     }
     errors = ck.errors_frame(df, ROW, rules)
     errors = pl.concat([errors, duplicates.findings(df["_id"], df[ROW], id_column)])
     at = ck.parse_instant("at") if at_column == "at" else ck.parse_instant("scheduled_at")
+    # The agent only where the file has the column: re-importing a file without it (an
+    # exported plan) must not erase the agents an earlier file or the API recorded.
+    agent = [ck.text("agent").alias("agent")] if "agent" in batch.columns else []
     rows = ck.without_errors(df, errors).select(
         pl.col("_id").alias("contact_id"),
         debtor.alias("debtor_id"),
@@ -261,6 +265,7 @@ def validate_contacts(
         ).alias("direction"),
         at.alias("at"),
         ck.text("outcome").str.to_lowercase().alias("outcome"),
+        *agent,
     )
     return errors, rows
 

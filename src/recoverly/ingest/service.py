@@ -220,12 +220,13 @@ class ContactsHandler:
         return events.validate_contacts(batch, self.known, self.known_debtors, self.duplicates)
 
     def write(self, conn: Connection, rows: pl.DataFrame, now: datetime) -> int:
+        updated = ["debtor_id", "account_id", "plan_id", "channel", "direction", "at", "outcome"]
         written = upsert(
             conn,
             contact_attempts,
             rows,
             key=("tenant_id", "contact_id"),
-            update=["debtor_id", "account_id", "plan_id", "channel", "direction", "at", "outcome"],
+            update=updated + [c for c in ("agent",) if c in rows.columns],
             constants={"tenant_id": self.tenant_id, "created_at": now},
         )
         # A dispute or a request to stop takes effect at once: the next plan and the
@@ -411,9 +412,10 @@ def record(
         debtors=[v for v in (fields.get("debtor_id"),) if v],
     )
     handler = handler_class.load(conn, tenant_id, keys)
-    names = sorted(spec.known)
+    # The fields given, as a file's columns: a field left out is a column the file lacks.
+    names = sorted(fields)
     batch = pl.DataFrame(
-        {**{name: [fields.get(name)] for name in names}, ROW: [1]},
+        {**{name: [fields[name]] for name in names}, ROW: [1]},
         schema={**dict.fromkeys(names, pl.String), ROW: pl.UInt32},
     )
     errors, rows = handler.validate(batch)

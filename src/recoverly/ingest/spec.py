@@ -81,6 +81,7 @@ CONTACTS = FileSpec(
         "debtor_timezone",
         "strategy_version",
         "branch",
+        "agent",
     ),
 )
 

@@ -168,3 +168,18 @@ def test_import_complaints_reports_bad_rows_and_needs_a_source(
     api = cli(database_url, "import", "complaints", str(path), "--source", "api")
     assert api.returncode == 2
     assert "not 'api'" in api.stderr
+
+
+def test_a_token_issued_to_a_user_has_their_role(database_url: str) -> None:
+    made = cli(database_url, "user", "create", "maria", "--password", "a-long-enough-secret")
+    assert made.returncode == 0, made.stderr
+    done = cli(database_url, "token", "create", "--user", "maria", "--json")
+    assert done.returncode == 0, done.stderr
+    token = json.loads(done.stdout)
+    assert (token["role"], token["user"]) == ("agent", "maria")
+    clash = cli(database_url, "token", "create", "--user", "maria", "--role", "admin")
+    assert clash.returncode == 2
+    assert "has the role agent" in clash.stderr
+    nobody = cli(database_url, "token", "create", "--user", "nobody")
+    assert nobody.returncode == 2
+    assert "no active user 'nobody'" in nobody.stderr
