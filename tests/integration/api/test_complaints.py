@@ -119,6 +119,10 @@ def test_the_kpi_report_counts_complaints_received(api: Api) -> None:
         **{"from": (TODAY - timedelta(days=29)).isoformat()},
     )
     assert report["total"]["complaints"] == 1  # the seed's 2020 complaint is outside
+    # It names agent-7, who made no contact in the period: a complaint, no rate.
+    assert report["agents"] == {
+        "agent-7": {"contacts": 0, "complaints": 1, "complaints_per_1000_contacts": None}
+    }
 
 
 def test_an_unclassified_complaint_gets_a_suggested_issue_the_reviewer_settles(api: Api) -> None:
