@@ -14,7 +14,11 @@ Definitions (the industry's usual ones, stated so that nobody has to guess):
   different currencies are never added up without a dated exchange rate);
 * cost to collect: message costs over amount recovered, where both are in one currency;
 * complaints per 1,000 contacts; and per message template, complaints about it per
-  1,000 of its messages delivered or sent (the feedback that pauses a template).
+  1,000 of its messages delivered or sent (the feedback that pauses a template);
+* per agent, complaints attributed to them per 1,000 of their contacts: a complaint is
+  the agent's it names, or else the agent's of its case's last contact by an agent
+  before it was received (complaints rarely name the agent; the last person the
+  debtor dealt with is the likeliest cause).
 """
 
 from __future__ import annotations
@@ -109,6 +113,24 @@ def report(conn: Connection, tenant_id: int, period: Period) -> dict[str, Any]:
         "templates": _templates(
             contacts, facts.complaints_by_template(conn, tenant_id, since, until)
         ),
+        "agents": _agents(
+            facts.agent_contacts(conn, tenant_id, since, until),
+            facts.complaints_by_agent(conn, tenant_id, since, until),
+        ),
+    }
+
+
+def _agents(contacted: dict[str, int], complained: dict[str, int]) -> dict[str, dict[str, Any]]:
+    """Per agent: their contacts in the period, complaints attributed to them, the rate."""
+    return {
+        name: {
+            "contacts": contacted.get(name, 0),
+            "complaints": complained.get(name, 0),
+            "complaints_per_1000_contacts": _rate(
+                complained.get(name, 0) * 1000, contacted.get(name, 0)
+            ),
+        }
+        for name in sorted(set(contacted) | set(complained))
     }
 
 

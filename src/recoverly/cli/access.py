@@ -80,18 +80,46 @@ def create_user(
 
 @token_app.command("create")
 def create_token(
-    role: RoleOption = Role.READONLY,
+    role: Annotated[
+        Role | None,
+        typer.Option(
+            "--role",
+            help="admin, supervisor, agent, compliance or readonly (default readonly; with "
+            "--user, the user's role).",
+            case_sensitive=False,
+        ),
+    ] = None,
+    user: Annotated[
+        str | None,
+        typer.Option(
+            "--user",
+            help="Issue it to this user: it acts as them, with their role, and what they "
+            "record is recorded in their name (contacts: as their agent).",
+        ),
+    ] = None,
     tenant: TenantOption = DEFAULT_TENANT,
     label: Annotated[str, typer.Option(help="What the token is for.")] = "",
-    as_json: Annotated[bool, typer.Option("--json", help="Print {token, tenant, role}.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print {token, tenant, role, user}.")
+    ] = False,
 ) -> None:
     """Issue a bearer token for the API. It is shown once; only its hash is kept."""
     from recoverly.store.repositories import tenancy
 
     with store().begin() as conn:
         tid = resolve_tenant(conn, tenant)
-        token = tenancy.create_token(conn, tid, role, label, datetime.now(UTC))
+        user_id = None
+        if user is not None:
+            user_id, user_role = tenancy.user_role(conn, tid, user)
+            if role not in (None, user_role):
+                raise InvalidInput(
+                    f"user {user!r} has the role {user_role.value}, and so has a token issued "
+                    f"to them; not {role.value} (leave out --role)"
+                )
+            role = user_role
+        role = role or Role.READONLY
+        token = tenancy.create_token(conn, tid, role, label, datetime.now(UTC), user_id)
     if as_json:
-        print(json.dumps({"token": token, "tenant": tenant, "role": role.value}))
+        print(json.dumps({"token": token, "tenant": tenant, "role": role.value, "user": user}))
     else:
         console.print(token, highlight=False)

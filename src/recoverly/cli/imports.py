@@ -1,4 +1,5 @@
-"""``recoverly import portfolio|payments|contacts``: validated, all-or-nothing imports."""
+"""``recoverly import portfolio|payments|promises|contacts|complaints``: validated,
+all-or-nothing imports."""
 
 from __future__ import annotations
 
@@ -170,3 +171,29 @@ def contacts(
     from recoverly.ingest import service
 
     _import(service.import_contacts, file, tenant, partial, quarantine)
+
+
+@app.command("complaints")
+def complaints(
+    file: FileArg,
+    source: Annotated[
+        str,
+        typer.Option(
+            "--source",
+            help="Where the file comes from (cfpb, fos, mailbox …): a complaint is known by "
+            "its source and external_reference, so importing it again adds nothing.",
+        ),
+    ],
+    tenant: TenantOption = DEFAULT_TENANT,
+    partial: PartialOption = False,
+    quarantine: QuarantineOption = None,
+) -> None:
+    """Import complaints: received_at, channel, text, case_id or debtor_id [, issue,
+    external_reference, agent].
+
+    Each is taken in as the API takes one: its case held, its jurisdiction's response
+    clock started, an issue suggested when none is given.
+    """
+    from recoverly.ingest import service
+
+    _import(service.import_complaints, file, tenant, partial, quarantine, source)

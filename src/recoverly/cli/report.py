@@ -89,6 +89,16 @@ def _print(result: dict[str, Any]) -> None:
                 _cell(row["complaints_per_1000_messages"], rate=False),
             )
         console.print(by_template)
+    if result["agents"]:
+        by_agent = Table("agent", "contacts", "complaints", "per 1,000 contacts", box=None)
+        for name, row in result["agents"].items():
+            by_agent.add_row(
+                name,
+                f"{row['contacts']:,}",
+                f"{row['complaints']:,}",
+                _cell(row["complaints_per_1000_contacts"], rate=False),
+            )
+        console.print(by_agent)
 
 
 def _cell(value: object, *, rate: bool = True) -> str:

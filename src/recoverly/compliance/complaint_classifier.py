@@ -23,30 +23,11 @@ from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import Pipeline
 
-from recoverly.domain.complaints import Issue
+from recoverly.domain.complaints import Issue, issue_of
 from recoverly.domain.errors import InvalidInput
 
 FORMAT = "recoverly-complaint-classifier:v1"
 SHIPPED = "complaint_model.json"
-
-# The CFPB's issue names, current and retired, by the issue Recoverly files them under.
-CFPB_ISSUES = {
-    "attempts to collect debt not owed": Issue.NOT_OWED,
-    "cont'd attempts collect debt not owed": Issue.NOT_OWED,
-    "written notification about debt": Issue.WRITTEN_NOTIFICATION,
-    "disclosure verification of debt": Issue.WRITTEN_NOTIFICATION,
-    "communication tactics": Issue.COMMUNICATION_TACTICS,
-    "took or threatened to take negative or legal action": Issue.NEGATIVE_OR_LEGAL_ACTION,
-    "taking/threatening an illegal action": Issue.NEGATIVE_OR_LEGAL_ACTION,
-    "false statements or representation": Issue.FALSE_STATEMENTS,
-    "threatened to contact someone or share information improperly": Issue.IMPROPER_SHARING,
-    "improper contact or sharing of info": Issue.IMPROPER_SHARING,
-}
-
-
-def issue_of(cfpb_issue: str) -> Issue | None:
-    """Recoverly's issue for a CFPB issue name, or None if it is not a collection issue."""
-    return CFPB_ISSUES.get(cfpb_issue.strip().lower())
 
 
 def _pipeline() -> Pipeline:

@@ -69,7 +69,11 @@ def open_complaint(
     conn: Connection, tenant_id: int, new: repo.NewComplaint, now: datetime
 ) -> tuple[repo.Complaint, bool]:
     """Record a complaint on its jurisdiction's clock and hold its case; a repeat of the
-    same id changes nothing. Returns the complaint and whether it is new."""
+    same id changes nothing. Returns the complaint and whether it is new.
+
+    The one intake of every complaint, whether it came through the API or a file
+    (``ingest.service.import_complaints``), so that each is held, clocked and
+    classified alike."""
     found = repo.find(conn, tenant_id, new.complaint_id)
     if found is not None:
         return found, False

@@ -1,19 +1,30 @@
-"""Validation of payments, promises and contact-history batches against the tenant's accounts.
+"""Validation of payments, promises, contact-history and complaints batches against the
+tenant's accounts, debtors and cases.
 
-Both kinds of record hang on accounts or debtors that must already exist in the tenant,
-so each batch is joined to the tenant's keys; an unknown id is reported, never created.
+Every kind of record hangs on accounts, debtors or cases that must already exist in the
+tenant, so each batch is joined to the tenant's keys; an unknown id is reported, never
+created.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import polars as pl
 
+from recoverly.domain.complaints import CFPB_ISSUES, Issue, ReceiptChannel
 from recoverly.domain.events import Channel, Direction, Outcome, PaymentMethod
 from recoverly.domain.money import currency_codes, minor_units
 from recoverly.ingest import checks as ck
 from recoverly.ingest.duplicates import DuplicateTracker
 from recoverly.ingest.formats import ROW
-from recoverly.ingest.spec import CONTACTS, PAYMENTS, PROMISES, FileSpec
+from recoverly.ingest.spec import COMPLAINTS, CONTACTS, PAYMENTS, PROMISES, FileSpec
+
+MAX_COMPLAINT_TEXT = 20_000  # as the API takes
+MAX_AGENT = 128
+
+# An issue cell may give Recoverly's name or the CFPB's (a CFPB export's ``Issue``).
+_ISSUES = {i.value: i.value for i in Issue} | {name: i.value for name, i in CFPB_ISSUES.items()}
 
 
 def _complete(batch: pl.DataFrame, spec: FileSpec) -> pl.DataFrame:
@@ -235,10 +246,14 @@ def validate_contacts(
                 ck.text("direction").str.to_lowercase(),
             )
         ],
+        "agent": [ck.max_length("agent", MAX_AGENT)],
     }
     errors = ck.errors_frame(df, ROW, rules)
     errors = pl.concat([errors, duplicates.findings(df["_id"], df[ROW], id_column)])
     at = ck.parse_instant("at") if at_column == "at" else ck.parse_instant("scheduled_at")
+    # The agent only where the file has the column: re-importing a file without it (an
+    # exported plan) must not erase the agents an earlier file or the API recorded.
+    agent = [ck.text("agent").alias("agent")] if "agent" in batch.columns else []
     rows = ck.without_errors(df, errors).select(
         pl.col("_id").alias("contact_id"),
         debtor.alias("debtor_id"),
@@ -250,5 +265,139 @@ def validate_contacts(
         ).alias("direction"),
         at.alias("at"),
         ck.text("outcome").str.to_lowercase().alias("outcome"),
+        *agent,
+    )
+    return errors, rows
+
+
+def validate_complaints(
+    batch: pl.DataFrame,
+    known_cases: pl.DataFrame,
+    known_debtors: pl.DataFrame,
+    duplicates: DuplicateTracker,
+    now: datetime,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Errors and the complaints of one batch, each with the case it is about.
+
+    A row names its case, or its debtor when that debtor has one open case (or, with
+    none open, one case at all): a complaint may well come after a case was closed.
+
+    Args:
+        known_cases: ``case_id, debtor_id, open`` of the tenant's cases.
+        known_debtors: ``debtor_id`` of the tenant's debtors.
+        now: received_at must not be later.
+    """
+    df = _complete(batch, COMPLAINTS).with_columns(
+        ck.text("case_id").alias("_case"), ck.text("debtor_id").alias("_debtor_given")
+    )
+    debtor_cases = (
+        known_cases.filter(pl.col("open") | ~pl.col("open").any().over("debtor_id"))
+        .group_by("debtor_id")
+        .agg(pl.col("case_id").first().alias("_debtor_case"), pl.len().alias("_debtor_cases"))
+    )
+    df = (
+        df.join(
+            known_cases.select(
+                pl.col("case_id").alias("_case"), pl.col("debtor_id").alias("_case_debtor")
+            ),
+            on="_case",
+            how="left",
+        )
+        .join(
+            known_debtors.select(
+                pl.col("debtor_id").alias("_debtor_given"), pl.lit(True).alias("_debtor_known")
+            ),
+            on="_debtor_given",
+            how="left",
+        )
+        .join(debtor_cases.rename({"debtor_id": "_debtor_given"}), on="_debtor_given", how="left")
+        .sort(ROW)
+    )
+    received = ck.parse_instant("received_at")
+    issue = ck.text("issue").str.to_lowercase()
+    by_debtor = pl.col("_case").is_null() & pl.col("_debtor_known").is_not_null()
+    rules: dict[str, list[ck.Rule]] = {
+        "case_id": [
+            (
+                pl.col("_case").is_null() & pl.col("_debtor_given").is_null(),
+                "case_id: required when there is no debtor_id",
+            ),
+            (
+                pl.col("_case").is_not_null() & pl.col("_case_debtor").is_null(),
+                _unknown("case_id", "case"),
+            ),
+            (
+                pl.col("_debtor_given").is_not_null()
+                & (pl.col("_case_debtor") != pl.col("_debtor_given")),
+                ck.quoted(ck.text("case_id"), "case_id: ", " belongs to another debtor"),
+            ),
+        ],
+        "debtor_id": [
+            (
+                pl.col("_debtor_given").is_not_null() & pl.col("_debtor_known").is_null(),
+                _unknown("debtor_id", "debtor"),
+            ),
+            (
+                by_debtor & pl.col("_debtor_cases").is_null(),
+                ck.quoted(ck.text("debtor_id"), "debtor_id: ", " has no case"),
+            ),
+            (
+                by_debtor & (pl.col("_debtor_cases") > 1),
+                pl.concat_str(
+                    [
+                        ck.quoted(ck.text("debtor_id"), "debtor_id: ", " has "),
+                        pl.col("_debtor_cases").cast(pl.String),
+                        pl.lit(" cases; name one in case_id"),
+                    ]
+                ),
+            ),
+        ],
+        "received_at": [
+            ck.required("received_at"),
+            *ck.instant("received_at"),
+            (
+                received > pl.lit(now),
+                ck.quoted(ck.text("received_at"), "received_at: ", " is in the future"),
+            ),
+        ],
+        "channel": [
+            ck.required("channel"),
+            ck.member(
+                "channel",
+                [c.value for c in ReceiptChannel],
+                "a channel of receipt such as phone, email, letter or regulator",
+                ck.text("channel").str.to_lowercase(),
+            ),
+        ],
+        "text": [ck.required("text"), ck.max_length("text", MAX_COMPLAINT_TEXT)],
+        "issue": [
+            ck.member(
+                "issue",
+                list(_ISSUES),
+                "a CFPB debt-collection issue such as communication_tactics "
+                "(or the CFPB's name, Communication tactics)",
+                issue,
+            )
+        ],
+        "external_reference": [*ck.identifier("external_reference")],
+        "agent": [ck.max_length("agent", MAX_AGENT)],
+    }
+    errors = ck.errors_frame(df, ROW, rules)
+    errors = pl.concat(
+        [
+            errors,
+            duplicates.findings(df["external_reference"], df[ROW], "external_reference"),
+        ]
+    )
+    rows = ck.without_errors(df, errors).select(
+        pl.coalesce(pl.col("_case"), pl.col("_debtor_case")).alias("case_id"),
+        received.alias("received_at"),
+        ck.text("channel").str.to_lowercase().alias("channel"),
+        pl.coalesce(
+            issue.replace_strict(_ISSUES, default=None), pl.lit(Issue.UNCLASSIFIED.value)
+        ).alias("issue"),
+        ck.text("text").alias("text"),
+        ck.text("external_reference").alias("external_reference"),
+        ck.text("agent").alias("agent"),
     )
     return errors, rows

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import polars as pl
 from sqlalchemy import Connection, Engine, Table
 
 from recoverly.arrangements import service as arrangements
+from recoverly.compliance import complaints as intake
 from recoverly.config import get_settings
+from recoverly.domain.complaints import API_SOURCE, Issue, ReceiptChannel, imported_complaint_id
 from recoverly.domain.errors import InvalidInput
 from recoverly.ingest import events, portfolio
 from recoverly.ingest.duplicates import DuplicateTracker
@@ -22,12 +25,14 @@ from recoverly.ingest.pipeline import (
     Progress,
     run_import,
 )
-from recoverly.ingest.spec import CONTACTS, PAYMENTS, PORTFOLIO, PROMISES, FileSpec
+from recoverly.ingest.spec import COMPLAINTS, CONTACTS, PAYMENTS, PORTFOLIO, PROMISES, FileSpec
 from recoverly.store.bulk import upsert
 from recoverly.store.repositories import imports as repo
+from recoverly.store.repositories.complaints import NewComplaint
 from recoverly.store.tables import (
     accounts,
     cases,
+    complaints,
     contact_attempts,
     contact_points,
     debtors,
@@ -215,12 +220,13 @@ class ContactsHandler:
         return events.validate_contacts(batch, self.known, self.known_debtors, self.duplicates)
 
     def write(self, conn: Connection, rows: pl.DataFrame, now: datetime) -> int:
+        updated = ["debtor_id", "account_id", "plan_id", "channel", "direction", "at", "outcome"]
         written = upsert(
             conn,
             contact_attempts,
             rows,
             key=("tenant_id", "contact_id"),
-            update=["debtor_id", "account_id", "plan_id", "channel", "direction", "at", "outcome"],
+            update=updated + [c for c in ("agent",) if c in rows.columns],
             constants={"tenant_id": self.tenant_id, "created_at": now},
         )
         # A dispute or a request to stop takes effect at once: the next plan and the
@@ -229,6 +235,51 @@ class ContactsHandler:
             conn, self.tenant_id, rows.select("debtor_id", "outcome", "at"), now
         )
         return written
+
+
+class ComplaintsHandler:
+    """Complaints from a file, each taken in exactly as ``POST /complaints`` takes one
+    in (``compliance.complaints.open_complaint``): its case held, its jurisdiction's
+    clock started, an issue suggested when none is given."""
+
+    spec: FileSpec = COMPLAINTS
+    tables: tuple[Table, ...] = (complaints, holds)
+
+    def __init__(
+        self, tenant_id: int, source: str, known_cases: pl.DataFrame, known_debtors: pl.DataFrame
+    ) -> None:
+        self.tenant_id = tenant_id
+        self.source = source
+        self.known_cases = known_cases
+        self.known_debtors = known_debtors
+        self.duplicates = DuplicateTracker()
+        self.now = datetime.now(UTC)
+
+    def validate(self, batch: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+        return events.validate_complaints(
+            batch, self.known_cases, self.known_debtors, self.duplicates, self.now
+        )
+
+    def write(self, conn: Connection, rows: pl.DataFrame, now: datetime) -> int:
+        for row in rows.iter_rows(named=True):
+            # Without the source's own id, a complaint is known by what it says: the
+            # same row imported again is the same complaint.
+            reference = row["external_reference"] or "\x1f".join(
+                (row["case_id"], row["received_at"].isoformat(), row["text"])
+            )
+            new = NewComplaint(
+                complaint_id=imported_complaint_id(self.source, reference),
+                case_id=row["case_id"],
+                received_at=row["received_at"],
+                channel=ReceiptChannel(row["channel"]),
+                source=self.source,
+                issue=Issue(row["issue"]),
+                text=row["text"],
+                external_reference=row["external_reference"],
+                agent=row["agent"],
+            )
+            intake.open_complaint(conn, self.tenant_id, new, now)
+        return rows.height
 
 
 def import_portfolio(
@@ -281,6 +332,45 @@ def import_contacts(
     return _import_events(ContactsHandler, engine, tenant_id, path, options, progress)
 
 
+# Each complaint is taken in on its own (a case lookup, a hold, a suggestion): batches
+# this small keep the progress bar moving on a large file.
+COMPLAINT_BATCH_ROWS = 1_000
+_SOURCE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
+
+
+def import_complaints(
+    engine: Engine,
+    tenant_id: int,
+    path: Path,
+    source: str,
+    options: ImportOptions | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import complaints received elsewhere (a regulator's portal, a mailbox, a CRM).
+
+    Args:
+        source: the system the file comes from; a complaint is known by its source and
+            that source's ``external_reference``, so importing a file again adds nothing.
+
+    Raises:
+        InvalidInput: ``source`` is not a short lower-case name, or is the API's own.
+    """
+    if not _SOURCE.match(source) or source == API_SOURCE:
+        raise InvalidInput(
+            "source must be 1-32 lower-case letters, digits, '_' or '-', naming where the "
+            f"file comes from (such as cfpb), and not {API_SOURCE!r}; got {source!r}"
+        )
+    options = options or ImportOptions()
+    options = replace(options, batch_rows=min(options.batch_rows, COMPLAINT_BATCH_ROWS))
+
+    def handler(conn: Connection, _file: SourceFile) -> ComplaintsHandler:
+        return ComplaintsHandler(
+            tenant_id, source, repo.case_keys(conn, tenant_id), repo.debtor_keys(conn, tenant_id)
+        )
+
+    return run_import(engine, tenant_id, path, handler, options, progress)
+
+
 def _import_events(
     kind: type[EventHandler],
     engine: Engine,
@@ -322,9 +412,10 @@ def record(
         debtors=[v for v in (fields.get("debtor_id"),) if v],
     )
     handler = handler_class.load(conn, tenant_id, keys)
-    names = sorted(spec.known)
+    # The fields given, as a file's columns: a field left out is a column the file lacks.
+    names = sorted(fields)
     batch = pl.DataFrame(
-        {**{name: [fields.get(name)] for name in names}, ROW: [1]},
+        {**{name: [fields[name]] for name in names}, ROW: [1]},
         schema={**dict.fromkeys(names, pl.String), ROW: pl.UInt32},
     )
     errors, rows = handler.validate(batch)

@@ -81,5 +81,13 @@ CONTACTS = FileSpec(
         "debtor_timezone",
         "strategy_version",
         "branch",
+        "agent",
     ),
+)
+
+# One complaint per row, about a case named directly or through its debtor.
+COMPLAINTS = FileSpec(
+    kind="complaints",
+    required=("received_at", "channel", "text"),
+    optional=("case_id", "debtor_id", "issue", "external_reference", "agent"),
 )

@@ -13,7 +13,7 @@ from sqlalchemy import Engine, insert, select
 
 from recoverly.analytics.kpis import Period, report
 from recoverly.compliance import complaints
-from recoverly.domain.complaints import Issue
+from recoverly.domain.complaints import API_SOURCE, Issue, ReceiptChannel
 from recoverly.ingest.service import import_contacts, import_payments, import_portfolio
 from recoverly.store.repositories import tenancy
 from recoverly.store.repositories.complaints import NewComplaint
@@ -123,7 +123,8 @@ def test_each_templates_complaints_per_1000_messages(engine: Engine, tmp_path: P
             "CMP-1",
             item.case_id,
             sent_at,
-            "email",
+            ReceiptChannel.EMAIL,
+            API_SOURCE,
             Issue.COMMUNICATION_TACTICS,
             "Rude.",
             template=item.template,
@@ -136,3 +137,76 @@ def test_each_templates_complaints_per_1000_messages(engine: Engine, tmp_path: P
         "complaints": 1,
         "complaints_per_1000_messages": 1000.0,
     }
+
+
+AGENT_CONTACTS = (
+    "contact_id,debtor_id,account_id,channel,direction,at,outcome,agent\n"
+    "K1,D1,A1,call,outbound,2026-03-09T03:00:00Z,conversation,agent-a\n"
+    "K2,D1,,call,outbound,2026-03-09T05:00:00Z,no_answer,agent-b\n"
+    "K3,D2,A3,call,outbound,2026-03-09T15:00:00Z,conversation,agent-a\n"
+    "K4,D2,A3,sms,outbound,2026-03-09T16:00:00Z,delivered,\n"
+    "K5,D3,A4,call,inbound,2026-03-09T09:00:00Z,conversation,agent-b\n"
+    "K6,D3,A4,call,outbound,2026-03-10T12:00:00Z,conversation,agent-a\n"
+)
+
+
+def _agent_complaints(engine: Engine, tenant_id: int, tmp_path: Path) -> None:
+    """Four complaints, attributed (by the rule in docs/kpis.md) as the comments say."""
+    (tmp_path / "p.csv").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "k.csv").write_text(AGENT_CONTACTS, encoding="utf-8")
+    assert import_portfolio(engine, tenant_id, tmp_path / "p.csv", DAY1).ok
+    assert import_contacts(engine, tenant_id, tmp_path / "k.csv").ok
+    taken = [
+        # No agent named: D1's last agent contact before 06:00 was K2, agent-b's.
+        ("X1", "C-D1", datetime(2026, 3, 9, 6, 0, tzinfo=UTC), None),
+        # Names agent-c, who made no contact in the period.
+        ("X2", "C-D2", datetime(2026, 3, 9, 17, 0, tzinfo=UTC), "agent-c"),
+        # D3's agent contact before 10:00 on the 10th is K5 (agent-b); K6 came after.
+        ("X3", "C-D3", datetime(2026, 3, 10, 10, 0, tzinfo=UTC), None),
+        # No agent had spoken to D2 before 14:00: nobody's.
+        ("X4", "C-D2", datetime(2026, 3, 9, 14, 0, tzinfo=UTC), None),
+    ]
+    with engine.begin() as conn:
+        for complaint_id, case_id, received, agent in taken:
+            new = NewComplaint(
+                complaint_id,
+                case_id,
+                received,
+                ReceiptChannel.PHONE,
+                API_SOURCE,
+                Issue.COMMUNICATION_TACTICS,
+                "Rude.",
+                agent=agent,
+            )
+            complaints.open_complaint(conn, tenant_id, new, received)
+
+
+def test_complaints_per_1000_contacts_by_agent(engine: Engine, tmp_path: Path) -> None:
+    with engine.begin() as conn:
+        acme = tenancy.create_tenant(conn, "acme", datetime.now(UTC))
+        globex = tenancy.create_tenant(conn, "globex", datetime.now(UTC))
+    _agent_complaints(engine, acme, tmp_path)
+    # Another tenant's agents share the names; none of its contacts or complaints count.
+    _agent_complaints(engine, globex, tmp_path)
+    with engine.begin() as conn:
+        extra = NewComplaint(
+            "X9",
+            "C-D1",
+            datetime(2026, 3, 10, 8, 0, tzinfo=UTC),
+            ReceiptChannel.EMAIL,
+            API_SOURCE,
+            Issue.COMMUNICATION_TACTICS,
+            "Rude again.",
+        )
+        complaints.open_complaint(conn, globex, extra, datetime.now(UTC))
+    with engine.connect() as conn:
+        result = report(conn, acme, Period(DAY1, DAY2))
+    assert result["agents"] == {
+        "agent-a": {"contacts": 3, "complaints": 0, "complaints_per_1000_contacts": 0.0},
+        "agent-b": {"contacts": 2, "complaints": 2, "complaints_per_1000_contacts": 1000.0},
+        "agent-c": {"contacts": 0, "complaints": 1, "complaints_per_1000_contacts": None},
+    }
+    assert result["total"]["complaints"] == 4  # X4 counts in total though nobody's
+    with engine.connect() as conn:
+        theirs = report(conn, globex, Period(DAY1, DAY2))
+    assert theirs["agents"]["agent-b"]["complaints"] == 3

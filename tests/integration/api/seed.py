@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, insert
 
 from recoverly.compliance import complaints
-from recoverly.domain.complaints import Issue
+from recoverly.domain.complaints import API_SOURCE, Issue, ReceiptChannel
 from recoverly.domain.roles import Role
 from recoverly.store.repositories import tenancy
 from recoverly.store.repositories.complaints import NewComplaint
@@ -366,7 +366,8 @@ def seed(engine: Engine) -> dict[tuple[str, Role], str]:
                 complaint_id,
                 case_id,
                 LONG_AGO,
-                "phone",
+                ReceiptChannel.PHONE,
+                API_SOURCE,
                 Issue.COMMUNICATION_TACTICS,
                 "Too many calls.",
             )

@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 
 from recoverly.domain.roles import Role
-from recoverly.store.tables import accounts, holds, payments, promises
+from recoverly.store.repositories import tenancy
+from recoverly.store.tables import accounts, contact_attempts, holds, payments, promises, users
 from tests.integration.api.conftest import Api
 from tests.integration.api.seed import HOME, NEIGHBOUR_ONLY
 
@@ -117,3 +118,40 @@ def test_another_tenants_objects_cannot_be_written_to(api: Api, engine: Engine) 
             ).first()
             is None
         )
+
+
+def test_a_contact_recorded_by_a_person_records_them_as_its_agent(api: Api, engine: Engine) -> None:
+    now = datetime.now(UTC)
+    with engine.begin() as conn:
+        home = tenancy.tenant_id(conn, HOME)
+        user_id = tenancy.create_user(conn, home, "maria", "not-a-hash", Role.AGENT, now)
+        maria = tenancy.create_token(conn, home, Role.AGENT, "maria's", now, user_id)
+    call = {"contact_id": "CALL-M", "debtor_id": "A-D1", "channel": "call", "outcome": "busy"}
+    sent = api.client.post(
+        "/api/v1/contacts", json=call, headers={"Authorization": f"Bearer {maria}"}
+    )
+    assert sent.status_code == 201, sent.text
+    # An integration's token is no person: its contact has no agent, and correcting
+    # maria's contact through it keeps her as the agent.
+    assert _post(api, "/api/v1/contacts", {**call, "contact_id": "CALL-I"}).status_code == 201
+    assert _post(api, "/api/v1/contacts", {**call, "outcome": "no_answer"}).status_code == 201
+
+    def agents() -> dict[str, tuple[str | None, str]]:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                select(
+                    contact_attempts.c.contact_id,
+                    contact_attempts.c.agent,
+                    contact_attempts.c.outcome,
+                ).where(contact_attempts.c.contact_id.in_(["CALL-M", "CALL-I"]))
+            ).all()
+        return {r.contact_id: (r.agent, r.outcome) for r in rows}
+
+    assert agents() == {"CALL-M": ("maria", "no_answer"), "CALL-I": (None, "busy")}
+    # A disabled person's token stops working.
+    with engine.begin() as conn:
+        conn.execute(update(users).where(users.c.id == user_id).values(disabled=True))
+    refused = api.client.post(
+        "/api/v1/contacts", json=call, headers={"Authorization": f"Bearer {maria}"}
+    )
+    assert refused.status_code == 401

@@ -4,9 +4,15 @@ case held while they are reviewed, answered, closed with a root cause, hold lift
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Engine
+
+from recoverly.domain.complaints import imported_complaint_id
 from recoverly.domain.roles import Role
+from recoverly.ingest.service import import_complaints
+from recoverly.store.repositories import tenancy
 from tests.integration.api.conftest import Api
 from tests.integration.api.seed import HOME, NEIGHBOUR_ONLY
 
@@ -113,6 +119,10 @@ def test_the_kpi_report_counts_complaints_received(api: Api) -> None:
         **{"from": (TODAY - timedelta(days=29)).isoformat()},
     )
     assert report["total"]["complaints"] == 1  # the seed's 2020 complaint is outside
+    # It names agent-7, who made no contact in the period: a complaint, no rate.
+    assert report["agents"] == {
+        "agent-7": {"contacts": 0, "complaints": 1, "complaints_per_1000_contacts": None}
+    }
 
 
 def test_an_unclassified_complaint_gets_a_suggested_issue_the_reviewer_settles(api: Api) -> None:
@@ -174,3 +184,36 @@ def test_the_kpi_report_gives_each_templates_complaints(api: Api) -> None:
         "complaints": 1,
         "complaints_per_1000_messages": None,
     }
+
+
+def test_an_imported_complaint_is_taken_in_exactly_as_one_sent_to_the_api(
+    api: Api, engine: Engine, tmp_path: Path
+) -> None:
+    assert _check(api)["decision"] == "allow"
+    path = tmp_path / "complaints.csv"
+    path.write_text(
+        "external_reference,case_id,received_at,channel,issue,text,agent\n"
+        f"CFPB-77,C-A-D3,{RECEIVED.isoformat()},phone,communication_tactics,"
+        "They called me three times a day.,agent-7\n",
+        encoding="utf-8",
+    )
+    with engine.connect() as conn:
+        home = tenancy.tenant_id(conn, HOME)
+    assert import_complaints(engine, home, path, "cfpb").ok
+    # The case is held, as a complaint sent to the API holds it.
+    held = _check(api)
+    assert held["decision"] == "block"
+    assert held["reasons"][0]["message"] == "a complaint about this case is under review"
+    imported_id = imported_complaint_id("cfpb", "CFPB-77")
+    imported = api.ok(f"/api/v1/complaints/{imported_id}", role=Role.COMPLIANCE)
+    assert _post(api, "/api/v1/complaints", COMPLAINT).status_code == 201
+    posted = api.ok("/api/v1/complaints/CMP-9", role=Role.COMPLIANCE)
+    differs = {k for k in posted if posted[k] != imported[k]}
+    assert differs == {"complaint_id", "source", "external_reference"}
+    assert (imported["source"], imported["external_reference"]) == ("cfpb", "CFPB-77")
+    assert posted["source"] == "api"
+    # Closing the imported one leaves the API one's hold: the case stays held.
+    closure = {"root_cause": "dialler", "resolution": "capped", "upheld": True}
+    closed = _post(api, f"/api/v1/complaints/{imported_id}/closure", closure, Role.COMPLIANCE)
+    assert closed.status_code == 200
+    assert _check(api)["decision"] == "block"

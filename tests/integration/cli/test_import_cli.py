@@ -117,3 +117,69 @@ def test_users_are_created_with_hashed_passwords_and_checked(database_url: str) 
     assert [(u, r) for u, r, _ in stored] == [("maria", "supervisor")]
     assert stored[0][2].startswith("$argon2")
     assert "a-long-enough-secret" not in stored[0][2]
+
+
+def test_import_complaints_takes_the_documented_example_once(
+    database_url: str, tmp_path: Path
+) -> None:
+    """docs/examples/complaints.csv against the demo's synthetic portfolio."""
+    portfolio = tmp_path / "p.csv"
+    made = cli(
+        database_url,
+        "simulate",
+        "portfolio",
+        "--accounts",
+        "200",
+        "--seed",
+        "1",
+        "--out",
+        str(portfolio),
+    )
+    assert made.returncode == 0, made.stderr
+    assert cli(database_url, "import", "portfolio", str(portfolio)).returncode == 0
+    example = Path(__file__).resolve().parents[3] / "docs" / "examples" / "complaints.csv"
+    for _ in range(2):
+        done = cli(database_url, "import", "complaints", str(example), "--source", "crm")
+        assert done.returncode == 0, done.stderr
+        assert "imported 3 of 3 rows from complaints" in done.stdout
+    from sqlalchemy import func, select
+
+    from recoverly.store.session import open_engine
+    from recoverly.store.tables import complaints
+
+    with open_engine(database_url).connect() as conn:
+        assert conn.execute(select(func.count()).select_from(complaints)).scalar_one() == 3
+
+
+def test_import_complaints_reports_bad_rows_and_needs_a_source(
+    database_url: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "c.csv"
+    path.write_text(
+        "case_id,received_at,channel,text\nC-NOPE,2026-03-05,phone,Rude.\n", encoding="utf-8"
+    )
+    done = cli(database_url, "import", "complaints", str(path), "--source", "crm")
+    assert done.returncode == 2
+    assert done.stdout.splitlines() == [f'{path}:2:1: case_id: no case "C-NOPE" in this tenant']
+    assert "nothing imported" in done.stderr
+    unnamed = cli(database_url, "import", "complaints", str(path))
+    assert unnamed.returncode == 2
+    assert "--source" in unnamed.stderr
+    api = cli(database_url, "import", "complaints", str(path), "--source", "api")
+    assert api.returncode == 2
+    assert "not 'api'" in api.stderr
+
+
+def test_a_token_issued_to_a_user_has_their_role(database_url: str) -> None:
+    made = cli(database_url, "user", "create", "maria", "--password", "a-long-enough-secret")
+    assert made.returncode == 0, made.stderr
+    done = cli(database_url, "token", "create", "--user", "maria", "--json")
+    assert done.returncode == 0, done.stderr
+    token = json.loads(done.stdout)
+    assert (token["role"], token["user"]) == ("agent", "maria")
+    clash = cli(database_url, "token", "create", "--user", "maria", "--role", "admin")
+    assert clash.returncode == 2
+    assert "has the role agent" in clash.stderr
+    nobody = cli(database_url, "token", "create", "--user", "nobody")
+    assert nobody.returncode == 2
+    assert "no active user 'nobody'" in nobody.stderr

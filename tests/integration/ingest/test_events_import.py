@@ -120,3 +120,33 @@ def test_contacts_naming_unknown_or_mismatched_parties_are_rejected(
         (7, 2),
     ]
     assert not report.committed
+
+
+def test_contacts_record_their_agent_and_a_file_without_agents_keeps_them(
+    engine: Engine, tenant_id: int, write
+) -> None:
+    _seed(engine, tenant_id, write)
+    with_agents = write(
+        "c.csv",
+        "contact_id,debtor_id,channel,at,outcome,agent\n"
+        "K1,D1,call,2026-03-09T10:00:00Z,conversation,agent-7\n"
+        "K2,D1,sms,2026-03-09T11:00:00Z,delivered,\n",
+    )
+    assert import_contacts(engine, tenant_id, with_agents).ok
+    without = write(
+        "again.csv",
+        "contact_id,debtor_id,channel,at,outcome\nK1,D1,call,2026-03-09T10:00:00Z,no_answer\n",
+    )
+    assert import_contacts(engine, tenant_id, without).ok
+    with engine.connect() as conn:
+        rows = {r.contact_id: (r.agent, r.outcome) for r in conn.execute(select(contact_attempts))}
+    assert rows == {"K1": ("agent-7", "no_answer"), "K2": (None, "delivered")}
+    too_long = write(
+        "long.csv",
+        "contact_id,debtor_id,channel,at,outcome,agent\n"
+        f"K3,D1,call,2026-03-09T10:00:00Z,conversation,{'a' * 129}\n",
+    )
+    report = import_contacts(engine, tenant_id, too_long)
+    assert [(f.line, f.column, f.message) for f in report.findings] == [
+        (2, 6, "agent: longer than 128 characters")
+    ]

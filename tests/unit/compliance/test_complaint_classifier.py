@@ -11,11 +11,10 @@ import pytest
 from recoverly.compliance.complaint_classifier import (
     ComplaintClassifier,
     evaluate,
-    issue_of,
     read_labelled,
     shipped,
 )
-from recoverly.domain.complaints import Issue
+from recoverly.domain.complaints import Issue, issue_of
 from recoverly.domain.errors import InvalidInput
 from tests.conftest import SHARED_DATA
 

@@ -69,7 +69,9 @@ def record_promise(
     summary="Record a contact and its outcome",
     description=(
         "A `dispute` or `cease_request` outcome stops collection at once (a hold on the "
-        "debtor's open cases). Sending the same contact id again corrects its outcome."
+        "debtor's open cases). Sending the same contact id again corrects its outcome. "
+        "A contact recorded with a person's token (`recoverly token create --user`) "
+        "records that person as its agent."
     ),
     responses=error_responses(401, 403, 422),
 )
@@ -78,6 +80,8 @@ def record_contact(
 ) -> RecordedOut:
     fields = _fields(body.model_dump())
     fields["at"] = fields["at"] or now.isoformat()
+    if caller.user is not None:
+        fields["agent"] = caller.user
     record(conn, caller.tenant_id, "contacts", fields, now)
     conn.commit()
     return RecordedOut(kind="contact", id=body.contact_id)

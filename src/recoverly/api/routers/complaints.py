@@ -18,7 +18,7 @@ from recoverly.api.schemas.complaints import (
     ResponseIn,
 )
 from recoverly.compliance import complaints as flow
-from recoverly.domain.complaints import Status
+from recoverly.domain.complaints import API_SOURCE, Status
 from recoverly.domain.roles import Role
 from recoverly.store.repositories import complaints as repo
 from recoverly.store.repositories import template_pauses as pauses
@@ -56,6 +56,7 @@ def take_in(
         case_id=body.case_id,
         received_at=body.received_at or now,
         channel=body.channel,
+        source=API_SOURCE,
         issue=body.issue,
         text=body.text,
         template=body.template,

@@ -23,7 +23,8 @@ router = APIRouter(prefix="/reports", tags=["reports"])
         "Right-party-contact, promise and promise-kept rates, roll and cure rates, "
         "recoveries and liquidation per currency, cost to collect and complaints per "
         "1,000 contacts, for the period ending on `as_of` (default: its last 30 days), "
-        "per strategy branch and in total. Definitions: docs/kpis.md."
+        "per strategy branch and in total; complaint rates per message template and per "
+        "agent. Definitions: docs/kpis.md."
     ),
     responses=error_responses(401, 422),
     response_model_by_alias=True,

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic.config import JsonDict
 
 from recoverly.api.schemas.common import Page, page_example
-from recoverly.domain.complaints import Issue, Status
+from recoverly.domain.complaints import Issue, ReceiptChannel, Status
 from recoverly.store.repositories.complaints import Complaint
 
 COMPLAINT_EXAMPLE: JsonDict = {
@@ -17,6 +17,8 @@ COMPLAINT_EXAMPLE: JsonDict = {
     "debtor_id": "D0000001",
     "received_at": "2026-03-09T10:00:00Z",
     "channel": "phone",
+    "source": "api",
+    "external_reference": None,
     "jurisdiction": "US-NY",
     "issue": "communication_tactics",
     "suggested_issue": None,
@@ -56,7 +58,7 @@ class ComplaintIn(BaseModel):
 
     complaint_id: str = Field(min_length=1, max_length=64)
     case_id: str = Field(min_length=1, max_length=80)
-    channel: str = Field(pattern=r"^(api|portal|file|phone|email|letter|regulator)$")
+    channel: ReceiptChannel = Field(description="How the debtor made the complaint.")
     received_at: datetime | None = Field(default=None, description="Default: now.")
     issue: Issue = Issue.UNCLASSIFIED
     text: str = Field(min_length=1, max_length=20_000)
@@ -88,7 +90,13 @@ class ComplaintOut(BaseModel):
     case_id: str
     debtor_id: str
     received_at: datetime
-    channel: str
+    channel: ReceiptChannel
+    source: str = Field(
+        description="Which system recorded it: `api`, or the source an import named."
+    )
+    external_reference: str | None = Field(
+        description="The source's own id for it (a regulator's complaint number)."
+    )
     jurisdiction: str
     issue: Issue
     suggested_issue: Issue | None = Field(
@@ -117,6 +125,8 @@ class ComplaintOut(BaseModel):
             debtor_id=c.debtor_id,
             received_at=c.received_at,
             channel=c.channel,
+            source=c.source,
+            external_reference=c.external_reference,
             jurisdiction=c.jurisdiction,
             issue=c.issue,
             suggested_issue=c.suggested_issue,

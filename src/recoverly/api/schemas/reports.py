@@ -56,6 +56,15 @@ class TemplateKpisOut(BaseModel):
     complaints_per_1000_messages: float | None
 
 
+class AgentKpisOut(BaseModel):
+    contacts: int = Field(description="The agent's contacts in the period, both directions.")
+    complaints: int = Field(
+        description="Complaints received in the period that name the agent, or else whose "
+        "case's last contact by an agent before receipt was theirs."
+    )
+    complaints_per_1000_contacts: float | None
+
+
 class KpiReportOut(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
@@ -74,6 +83,13 @@ class KpiReportOut(BaseModel):
                             "complaints_per_1000_messages": 0.8306,
                         }
                     },
+                    "agents": {
+                        "agent-7": {
+                            "contacts": 412,
+                            "complaints": 2,
+                            "complaints_per_1000_contacts": 4.8544,
+                        }
+                    },
                 }
             ]
         },
@@ -86,4 +102,7 @@ class KpiReportOut(BaseModel):
     total: KpisOut
     templates: dict[str, TemplateKpisOut] = Field(
         description="Per message template: messages, complaints about it, and their rate."
+    )
+    agents: dict[str, AgentKpisOut] = Field(
+        description="Per agent: contacts, complaints attributed to them, and their rate."
     )

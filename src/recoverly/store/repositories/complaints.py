@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import Connection, Row, func, insert, select, update
 
 from recoverly.domain.cases import HoldKind
-from recoverly.domain.complaints import Issue, Status
+from recoverly.domain.complaints import Issue, ReceiptChannel, Status
 from recoverly.domain.errors import NotFound
 from recoverly.store.tables import complaints, holds
 
@@ -19,7 +19,9 @@ class Complaint:
     case_id: str
     debtor_id: str
     received_at: datetime
-    channel: str
+    channel: ReceiptChannel
+    source: str
+    external_reference: str | None
     jurisdiction: str
     issue: Issue
     suggested_issue: Issue | None
@@ -40,12 +42,16 @@ class Complaint:
 
 @dataclass(frozen=True, slots=True)
 class NewComplaint:
+    """A complaint as it comes in, from the API or a file (``source``: which one)."""
+
     complaint_id: str
     case_id: str
     received_at: datetime
-    channel: str
+    channel: ReceiptChannel
+    source: str
     issue: Issue
     text: str
+    external_reference: str | None = None
     template: str | None = None
     agent: str | None = None
 
@@ -82,7 +88,9 @@ def add(
             case_id=new.case_id,
             debtor_id=debtor_id,
             received_at=new.received_at,
-            channel=new.channel,
+            channel=new.channel.value,
+            source=new.source,
+            external_reference=new.external_reference,
             jurisdiction=jurisdiction,
             issue=new.issue.value,
             suggested_issue=suggestion[0].value if suggestion else None,
@@ -210,7 +218,9 @@ def _complaint(row: Row[tuple[object, ...]]) -> Complaint:
         case_id=m["case_id"],
         debtor_id=m["debtor_id"],
         received_at=m["received_at"],
-        channel=m["channel"],
+        channel=ReceiptChannel(m["channel"]),
+        source=m["source"],
+        external_reference=m["external_reference"],
         jurisdiction=m["jurisdiction"],
         issue=Issue(m["issue"]),
         suggested_issue=Issue(m["suggested_issue"]) if m["suggested_issue"] else None,

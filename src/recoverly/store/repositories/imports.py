@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import polars as pl
 from sqlalchemy import Connection, select
 
-from recoverly.store.tables import accounts, debtors
+from recoverly.store.tables import accounts, cases, debtors
 
 
 def account_keys(
@@ -41,3 +41,17 @@ def debtor_keys(
         query = query.where(debtors.c.debtor_id.in_(only))
     rows = conn.execute(query).all()
     return pl.DataFrame(rows, schema={"debtor_id": pl.String}, orient="row")
+
+
+def case_keys(conn: Connection, tenant_id: int) -> pl.DataFrame:
+    """``case_id, debtor_id, open`` of the tenant's cases."""
+    rows = conn.execute(
+        select(cases.c.case_id, cases.c.debtor_id, cases.c.closed_at.is_(None)).where(
+            cases.c.tenant_id == tenant_id
+        )
+    ).all()
+    return pl.DataFrame(
+        rows,
+        schema={"case_id": pl.String, "debtor_id": pl.String, "open": pl.Boolean},
+        orient="row",
+    )

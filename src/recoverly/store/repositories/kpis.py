@@ -3,6 +3,7 @@ with the strategy branch that worked the case (``unassigned`` before any run).""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -171,6 +172,54 @@ def complaints_by_template(
         .group_by(c.template)
     ).all()
     return {str(t): int(n) for t, n in rows}
+
+
+def agent_contacts(
+    conn: Connection, tenant_id: int, since: datetime, until: datetime
+) -> dict[str, int]:
+    """Contacts each agent made or took in the period, in both directions."""
+    c = contact_attempts.c
+    rows = conn.execute(
+        select(c.agent, func.count())
+        .where(c.tenant_id == tenant_id, c.agent.is_not(None), c.at >= since, c.at < until)
+        .group_by(c.agent)
+    ).all()
+    return {str(a): int(n) for a, n in rows}
+
+
+def complaints_by_agent(
+    conn: Connection, tenant_id: int, since: datetime, until: datetime
+) -> dict[str, int]:
+    """Complaints received in the period, each counted for the agent it names, or else
+    for the agent of its case's last contact by an agent before it was received;
+    complaints that neither gives an agent are not counted."""
+    c, ca, a = complaints.c, contact_attempts.c, accounts.c
+    # A contact is on the complaint's case when its account is, or when it names only
+    # the debtor (contacts with a debtor are about all their cases).
+    last_agent = (
+        select(ca.agent)
+        .select_from(
+            contact_attempts.outerjoin(
+                accounts, and_(a.tenant_id == ca.tenant_id, a.account_id == ca.account_id)
+            )
+        )
+        .where(
+            ca.tenant_id == c.tenant_id,
+            ca.debtor_id == c.debtor_id,
+            ca.agent.is_not(None),
+            ca.at < c.received_at,
+            or_(ca.account_id.is_(None), a.case_id == c.case_id),
+        )
+        .order_by(ca.at.desc(), ca.contact_id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    agents = conn.execute(
+        select(func.coalesce(c.agent, last_agent)).where(
+            c.tenant_id == tenant_id, c.received_at >= since, c.received_at < until
+        )
+    ).scalars()
+    return dict(Counter(str(agent) for agent in agents if agent is not None))
 
 
 def _instant(day: date) -> datetime:

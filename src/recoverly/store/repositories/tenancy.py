@@ -21,12 +21,14 @@ TOKEN_PREFIX = "rcv_"  # noqa: S105 - a marker, not a secret
 
 @dataclass(frozen=True, slots=True)
 class Principal:
-    """Who is calling: the tenant and role a token or a log-in grants."""
+    """Who is calling: the tenant and role a token or a log-in grants, and the person
+    (``user``, their log-in name) when it is one rather than an integration."""
 
     tenant_id: int
     tenant: str
     role: Role
     subject: str
+    user: str | None = None
 
 
 def tenant_id(conn: Connection, name: str) -> int:
@@ -93,6 +95,18 @@ def create_user(
     return _new_id(result.inserted_primary_key)
 
 
+def user_role(conn: Connection, tenant: int, username: str) -> tuple[int, Role]:
+    """The id and role of an active user of the tenant."""
+    row = conn.execute(
+        select(users.c.id, users.c.role).where(
+            users.c.tenant_id == tenant, users.c.username == username, ~users.c.disabled
+        )
+    ).first()
+    if row is None:
+        raise NotFound(f"no active user {username!r} in this tenant")
+    return int(row.id), Role(row.role)
+
+
 def user_credentials(conn: Connection, tenant: int, username: str) -> tuple[str, Role] | None:
     row = conn.execute(
         select(users.c.password_hash, users.c.role).where(
@@ -106,12 +120,25 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(conn: Connection, tenant: int, role: Role, label: str, now: datetime) -> str:
-    """Issue a bearer token; only its hash is stored, so it is shown once."""
+def create_token(
+    conn: Connection,
+    tenant: int,
+    role: Role,
+    label: str,
+    now: datetime,
+    user_id: int | None = None,
+) -> str:
+    """Issue a bearer token; only its hash is stored, so it is shown once. A token issued
+    to a user (``user_id``) acts as that person, and stops working when they are disabled."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     conn.execute(
         insert(api_tokens).values(
-            tenant_id=tenant, role=role.value, token_hash=_hash(token), label=label, created_at=now
+            tenant_id=tenant,
+            role=role.value,
+            token_hash=_hash(token),
+            label=label,
+            user_id=user_id,
+            created_at=now,
         )
     )
     return token
@@ -119,13 +146,21 @@ def create_token(conn: Connection, tenant: int, role: Role, label: str, now: dat
 
 def principal_for_token(conn: Connection, token: str) -> Principal | None:
     row = conn.execute(
-        select(api_tokens.c.id, api_tokens.c.role, tenants.c.id.label("tid"), tenants.c.name)
+        select(
+            api_tokens.c.id,
+            api_tokens.c.role,
+            tenants.c.id.label("tid"),
+            tenants.c.name,
+            users.c.username,
+            users.c.disabled,
+        )
         .join(tenants, tenants.c.id == api_tokens.c.tenant_id)
+        .outerjoin(users, users.c.id == api_tokens.c.user_id)
         .where(api_tokens.c.token_hash == _hash(token), api_tokens.c.revoked_at.is_(None))
     ).first()
-    if row is None:
+    if row is None or row.disabled:
         return None
-    return Principal(int(row.tid), row.name, Role(row.role), f"token:{row.id}")
+    return Principal(int(row.tid), row.name, Role(row.role), f"token:{row.id}", row.username)
 
 
 def revoke_token(conn: Connection, token: str, now: datetime | None = None) -> bool:

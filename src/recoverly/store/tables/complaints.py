@@ -26,7 +26,11 @@ complaints = Table(
     Column("case_id", String(80), nullable=False),
     Column("debtor_id", String(64), nullable=False),
     Column("received_at", UTCDateTime, nullable=False),
-    Column("channel", Code(16), nullable=False),  # api, portal, file, phone, email, regulator
+    Column("channel", Code(16), nullable=False),  # how the debtor complained (ReceiptChannel)
+    # Which system the record came from (``api``, or the name an import gave), and that
+    # system's id for it (a regulator's or the CFPB portal's complaint number).
+    Column("source", Code(32), nullable=False),
+    Column("external_reference", String(64)),
     Column("jurisdiction", String(8), nullable=False),
     Column("issue", String(80), nullable=False),
     # The model's suggestion when the complaint came in unclassified (see
@@ -52,3 +56,11 @@ complaints = Table(
     ForeignKeyConstraint(["tenant_id", "case_id"], ["cases.tenant_id", "cases.case_id"]),
 )
 Index("ix_complaints_open", complaints.c.tenant_id, complaints.c.status, complaints.c.respond_by)
+# A source's reference names one complaint: re-importing a regulator's file adds nothing.
+Index(
+    "ix_complaints_external_reference",
+    complaints.c.tenant_id,
+    complaints.c.source,
+    complaints.c.external_reference,
+    unique=True,
+)

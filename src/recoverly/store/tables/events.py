@@ -64,6 +64,9 @@ contact_attempts = Table(
     Column("at", UTCDateTime, nullable=False),
     Column("outcome", Code(32), nullable=False),
     Column("party", Code(24)),  # who was reached when not the debtor (null: the debtor)
+    # The person who made or took the contact (null: a machine, or not known); complaints
+    # are attributed to agents through it (docs/kpis.md).
+    Column("agent", String(128)),
     Column("created_at", UTCDateTime, nullable=False),
     PrimaryKeyConstraint("tenant_id", "contact_id"),
     ForeignKeyConstraint(["tenant_id", "debtor_id"], ["debtors.tenant_id", "debtors.debtor_id"]),

@@ -35,6 +35,8 @@ api_tokens = Table(
     # leaked table does not leak usable tokens.
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("label", String(128), nullable=False, default=""),
+    # The person the token was issued to (null: an integration); it acts in their name.
+    Column("user_id", BigId, ForeignKey("users.id")),
     Column("created_at", UTCDateTime, nullable=False),
     Column("revoked_at", UTCDateTime),
 )
