@@ -94,6 +94,7 @@ def place_call(
             "direction": Direction.OUTBOUND.value,
             "at": now.isoformat(),
             "outcome": Outcome.NO_ANSWER.value,
+            "agent": caller.user,
         },
         now,
     )
