@@ -12,8 +12,8 @@ from recoverly.domain.events import Channel, ContactAttempt, Direction, Outcome
 from recoverly.domain.parties import (
     Consent,
     ContactKind,
-    ContactPurpose,
     ContactPoint,
+    ContactPurpose,
     Debtor,
     DebtorType,
     Verification,
