@@ -102,10 +102,11 @@ def purge(
         f"{report['held']:,} held by a legal hold; {report['not_due']:,} not yet due",
         highlight=False,
     )
-    table = Table("jurisdiction", verb, "held", "not due", box=None)
-    for key, counts in report["by_jurisdiction"].items():
-        table.add_row(key, f"{counts['erased']:,}", f"{counts['held']:,}", f"{counts['not_due']:,}")
-    console.print(table)
+    if report["by_jurisdiction"]:
+        table = Table("jurisdiction", verb, "held", "not due", box=None)
+        for key, n in report["by_jurisdiction"].items():
+            table.add_row(key, f"{n['erased']:,}", f"{n['held']:,}", f"{n['not_due']:,}")
+        console.print(table)
 
 
 @app.command("export")

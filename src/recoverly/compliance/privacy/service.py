@@ -67,8 +67,8 @@ def legal_holds(
     for hold_id, kind, case_id in found.holds:
         why = kinds[HoldKind(kind)]
         holds.append(LegalHold(HoldGround.HOLD, str(hold_id), f"{kind} on {case_id}: {why}"))
-    for hold_id in found.legal_holds:
-        holds.append(LegalHold(HoldGround.LEGAL_HOLD, str(hold_id), "a legal hold is in force"))
+    for hold_id, reason in found.legal_holds:
+        holds.append(LegalHold(HoldGround.LEGAL_HOLD, str(hold_id), f"legal hold: {reason}"))
     return tuple(holds)
 
 

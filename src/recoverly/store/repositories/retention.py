@@ -126,7 +126,7 @@ class HoldRecords:
     open_cases: tuple[tuple[str, str], ...]  # (case id, stage)
     open_complaints: tuple[str, ...]
     holds: tuple[tuple[int, str, str], ...]  # (hold id, kind, case id)
-    legal_holds: tuple[int, ...]
+    legal_holds: tuple[tuple[int, str], ...]  # (legal hold id, reason)
 
 
 def hold_records(
@@ -159,15 +159,15 @@ def hold_records(
     ).scalars()
     lh = legal_holds.c
     legal = conn.execute(
-        select(lh.id)
+        select(lh.id, lh.reason)
         .where(lh.tenant_id == tenant_id, lh.debtor_id == debtor_id, lh.released_at.is_(None))
         .order_by(lh.id)
-    ).scalars()
+    ).all()
     return HoldRecords(
         open_cases=tuple((r.case_id, r.stage) for r in open_cases),
         open_complaints=tuple(open_complaints),
         holds=tuple((int(r.id), r.kind, r.case_id) for r in in_force),
-        legal_holds=tuple(int(i) for i in legal),
+        legal_holds=tuple((int(r.id), r.reason) for r in legal),
     )
 
 
