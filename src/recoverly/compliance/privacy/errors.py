@@ -14,4 +14,3 @@ class ErasureRefused(RecoverlyError):
     def __init__(self, debtor_id: str, holds: tuple[LegalHold, ...]) -> None:
         named = "; ".join(h.describe() for h in holds)
         super().__init__(f"debtor {debtor_id!r} cannot be erased while held: {named}")
-        self.holds = holds
