@@ -15,8 +15,8 @@ from typing import Annotated
 from fastapi import Header, Request
 from sqlalchemy import Connection
 
-from recoverly.domain.parties import Debtor, DebtorType
-from recoverly.domain.roles import PersonalField, sees_in_clear
+from recoverly.domain.parties import Debtor
+from recoverly.domain.roles import PersonalField, personal_fields, sees_in_clear
 from recoverly.store.repositories import privacy
 from recoverly.store.repositories.tenancy import Principal
 
@@ -48,12 +48,8 @@ def disclose(
     now = datetime.now(UTC)
     reads = []
     for debtor in debtors:
-        personal = [
-            f.value
-            for f in shown
-            if not (f is PersonalField.NAME and debtor.debtor_type == DebtorType.COMPANY)
-            and _has(debtor, f)
-        ]
+        held = personal_fields(debtor)
+        personal = [f.value for f in shown if f in held]
         if personal:
             reads.append(
                 privacy.Read(
@@ -68,16 +64,6 @@ def disclose(
             )
     privacy.record(conn, caller.tenant_id, reads)
     conn.commit()
-
-
-def _has(debtor: Debtor, field: PersonalField) -> bool:
-    if field is PersonalField.NAME:
-        return bool(debtor.name)
-    if field is PersonalField.NATIONAL_ID:
-        return bool(debtor.national_id)
-    kind = {PersonalField.PHONE: "phone", PersonalField.EMAIL: "email"}.get(field)
-    kind = kind or ("address" if field is PersonalField.ADDRESS else None)
-    return kind is not None and any(p.kind.value == kind for p in debtor.contact_points)
 
 
 def _route(request: Request) -> str:

@@ -20,6 +20,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from recoverly.api.schemas.common import ErrorDetail, ErrorOut, FieldProblem
+from recoverly.compliance.privacy.errors import ErasureRefused
 from recoverly.domain.errors import (
     CurrencyMismatch,
     InvalidInput,
@@ -39,6 +40,7 @@ STATUS_OF: dict[type[RecoverlyError], int] = {
     InvalidMoney: 422,
     UnknownCurrency: 422,
     CurrencyMismatch: 422,
+    ErasureRefused: 409,
     # A deliberate refusal nobody mapped yet is still the client's request that was refused.
     RecoverlyError: 400,
 }

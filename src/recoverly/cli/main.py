@@ -13,6 +13,7 @@ from recoverly.cli import (
     dispatch,
     imports,
     plan,
+    privacy,
     report,
     serve,
     simulate,
@@ -46,6 +47,7 @@ app.command("run")(daily.run)
 app.add_typer(plan.app, name="plan")
 app.command("dispatch")(dispatch.dispatch)
 app.add_typer(compliance.app, name="compliance")
+app.add_typer(privacy.app, name="privacy")
 app.add_typer(report.app, name="report")
 app.add_typer(templates.app, name="templates")
 app.command("serve")(serve.serve)

@@ -9,6 +9,7 @@ applies everywhere (policy P5).
 
 from __future__ import annotations
 
+from collections.abc import Container
 from datetime import date, time
 from enum import StrEnum
 from functools import cache
@@ -277,10 +278,10 @@ EU_MEMBERS = frozenset(
 EU_PACK = "EU"
 
 
-def pack_key(country: str, region: str | None) -> str:
-    """The most specific pack for a jurisdiction: subdivision, country, the EU baseline
-    for a member state, else the default."""
-    available = packs()
+def most_specific(country: str, region: str | None, available: Container[str]) -> str:
+    """The most specific of ``available`` keys for a jurisdiction: subdivision, country,
+    the EU baseline for a member state, else the default ``*``. Rule packs, retention
+    periods and any other per-jurisdiction data fall back the same way."""
     if region:
         code = region if "-" in region else f"{country}-{region}"
         if code in available:
@@ -290,6 +291,11 @@ def pack_key(country: str, region: str | None) -> str:
     if country in EU_MEMBERS and EU_PACK in available:
         return EU_PACK
     return DEFAULT_PACK
+
+
+def pack_key(country: str, region: str | None) -> str:
+    """The most specific pack for a jurisdiction."""
+    return most_specific(country, region, packs())
 
 
 def pack_for(jurisdiction: str) -> str:

@@ -1,13 +1,15 @@
 """Debtors and the ways to reach them.
 
-A debtor is a person or a company. Each contact point records where it came from, whether
-the debtor consented to its use, and whether it is verified, because the compliance rules
-of most jurisdictions turn on exactly those three facts.
+A debtor is a person or a company. Each contact point records where it came from, what it
+may be used for, whether (and when) the debtor consented to its use, and whether it is
+verified, because the compliance and data-protection rules of most jurisdictions turn on
+exactly those facts.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 
 
@@ -71,6 +73,14 @@ class Consent(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+class ContactPurpose(StrEnum):
+    """What a contact point was given for: purpose limitation (GDPR art. 5(1)(b)) means a
+    point given for servicing an account is not thereby available for collecting on it."""
+
+    COLLECTION = "collection"
+    SERVICING = "servicing"
+
+
 class Verification(StrEnum):
     UNVERIFIED = "unverified"
     VERIFIED = "verified"
@@ -84,6 +94,8 @@ class ContactPoint:
     source: str
     consent: Consent = Consent.UNKNOWN
     verification: Verification = Verification.UNVERIFIED
+    purpose: ContactPurpose = ContactPurpose.COLLECTION
+    consent_at: datetime | None = None  # when consent was given or withdrawn, if known
 
     @property
     def usable(self) -> bool:

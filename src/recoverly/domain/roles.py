@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from recoverly.domain.parties import ContactKind, Debtor, DebtorType
+
 
 class Role(StrEnum):
     ADMIN = "admin"
@@ -39,6 +41,24 @@ _CLEAR: dict[Role, frozenset[PersonalField]] = {
     Role.AGENT: _REACH,
     Role.READONLY: frozenset(),
 }
+
+
+_FIELD_OF_KIND = {
+    ContactKind.PHONE: PersonalField.PHONE,
+    ContactKind.EMAIL: PersonalField.EMAIL,
+    ContactKind.ADDRESS: PersonalField.ADDRESS,
+}
+
+
+def personal_fields(debtor: Debtor) -> tuple[PersonalField, ...]:
+    """The personal fields a debtor's record holds, in ``PersonalField`` order; a
+    company's name is not personal data."""
+    held = {_FIELD_OF_KIND[p.kind] for p in debtor.contact_points}
+    if debtor.name and debtor.debtor_type == DebtorType.PERSON:
+        held.add(PersonalField.NAME)
+    if debtor.national_id:
+        held.add(PersonalField.NATIONAL_ID)
+    return tuple(f for f in PersonalField if f in held)
 
 
 def sees_in_clear(role: Role, field: PersonalField) -> bool:

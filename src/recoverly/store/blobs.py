@@ -65,6 +65,11 @@ class BlobStore(Protocol):
         """Whether a blob is stored under ``sha256`` (without reading or verifying it)."""
         ...
 
+    def delete(self, sha256: str) -> bool:
+        """Remove the blob (a letter whose addressee's data is erased); return whether
+        there was one. Deleting a missing blob is not an error, so erasures can resume."""
+        ...
+
 
 def sha256_hex(data: bytes) -> str:
     """The name a blob with these bytes is stored under."""
@@ -147,6 +152,16 @@ class LocalBlobStore:
     def exists(self, sha256: str) -> bool:
         """Whether a file is stored under ``sha256``; ``get`` is what verifies it."""
         return self.path_for(sha256).is_file()
+
+    def delete(self, sha256: str) -> bool:
+        """Unlink the blob's file and sync its directory, so the removal survives a crash."""
+        path = self.path_for(sha256)
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            return False
+        _fsync_dir(path.parent)
+        return True
 
 
 def _file_sha256(path: Path) -> str:

@@ -69,6 +69,7 @@ WRITES = {
     "/api/v1/template-pauses/{template}/resume": "test_complaints.py::test_a_template_that_draws_upheld_complaints_is_paused_until_resumed",
     "/api/v1/qa/texts": "test_qa.py::test_the_queue_is_the_tenants_own",
     "/api/v1/qa/alerts/{alert_id}/review": "test_qa.py::test_the_queue_is_the_tenants_own",
+    "/api/v1/debtors/{debtor_id}/erasure": "test_privacy.py::test_another_tenants_debtor_cannot_be_erased_or_exported",
     "/api/v1/webhooks/twilio/status": "channels/test_receipts_webhook.py (signed, by provider id)",
     "/api/v1/webhooks/twilio/inbound": "test_inbound_sms.py (signed; acts on the number's holders only)",
     "/api/v1/cases/{case_id}/holds": "test_desk.py::test_another_tenants_case_hold_and_message_are_unknown",

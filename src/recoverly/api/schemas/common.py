@@ -90,6 +90,7 @@ _ERROR_DESCRIPTIONS = {
     401: "No bearer token, or one that is unknown or revoked.",
     403: "Refused: the caller may not do this (or a webhook's signature does not match).",
     404: "No such object in the caller's tenant.",
+    409: "Refused: the object's state forbids it now (e.g. a legal hold); the message says why.",
     422: "A parameter is invalid; `error.fields` says which and why.",
 }
 

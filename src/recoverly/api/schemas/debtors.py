@@ -13,6 +13,7 @@ from recoverly.domain.parties import (
     Consent,
     ContactKind,
     ContactPoint,
+    ContactPurpose,
     Debtor,
     DebtorType,
     Verification,
@@ -79,6 +80,8 @@ class ContactPointOut(BaseModel):
     masked: bool = Field(description="Whether `value` is masked for the caller.")
     source: str = Field(description="Where the contact point came from.")
     consent: Consent
+    consent_at: datetime | None = Field(description="When consent was given or withdrawn.")
+    purpose: ContactPurpose = Field(description="What the point may be used for.")
     verification: Verification
     usable: bool = Field(description="False when consent was withdrawn or it is invalid.")
 
@@ -92,6 +95,8 @@ class ContactPointOut(BaseModel):
             masked=shown != point.value,
             source=point.source,
             consent=point.consent,
+            consent_at=point.consent_at,
+            purpose=point.purpose,
             verification=point.verification,
             usable=point.usable,
         )
@@ -110,6 +115,8 @@ class DebtorDetailOut(DebtorOut):
                             "masked": True,
                             "source": "portfolio.csv",
                             "consent": "given",
+                            "consent_at": "2026-01-15T10:00:00Z",
+                            "purpose": "collection",
                             "verification": "verified",
                             "usable": True,
                         }

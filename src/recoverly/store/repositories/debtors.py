@@ -21,6 +21,7 @@ from recoverly.domain.parties import (
     Consent,
     ContactKind,
     ContactPoint,
+    ContactPurpose,
     Debtor,
     DebtorType,
     Verification,
@@ -113,6 +114,8 @@ def get_debtor(conn: Connection, tenant_id: int, debtor_id: str) -> DebtorRecord
             source=p.source,
             consent=Consent(p.consent),
             verification=Verification(p.verification),
+            purpose=ContactPurpose(p.purpose),
+            consent_at=p.consent_at,
         )
         for p in conn.execute(
             select(contact_points)

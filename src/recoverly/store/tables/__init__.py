@@ -17,7 +17,7 @@ from recoverly.store.tables.imports import import_runs
 from recoverly.store.tables.outbox import delivery_receipts, outbox
 from recoverly.store.tables.parties import contact_points, debtors
 from recoverly.store.tables.plans import case_paths, daily_runs, plan_blocks, plan_items
-from recoverly.store.tables.privacy import personal_data_reads
+from recoverly.store.tables.privacy import erasures, legal_holds, personal_data_reads
 from recoverly.store.tables.qa import qa_alerts
 from recoverly.store.tables.strategies import strategies
 from recoverly.store.tables.template_pauses import template_pauses
@@ -34,8 +34,10 @@ __all__ = [
     "daily_runs",
     "debtors",
     "delivery_receipts",
+    "erasures",
     "holds",
     "import_runs",
+    "legal_holds",
     "outbox",
     "payment_allocations",
     "payments",

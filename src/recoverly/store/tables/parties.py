@@ -1,4 +1,9 @@
-"""Debtors and their contact points."""
+"""Debtors and their contact points.
+
+A debtor erased for privacy (on request, or when its retention period ended) keeps its
+row, so that ledgers and counts still join, but under a pseudonym and with ``erased_at``
+set; its contact points are deleted (see ``store/repositories/personal_data.py``).
+"""
 
 from sqlalchemy import (
     CHAR,
@@ -27,6 +32,7 @@ debtors = Table(
     Column("language", String(35)),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+    Column("erased_at", UTCDateTime),  # personal data erased; the row is a pseudonym since
     PrimaryKeyConstraint("tenant_id", "debtor_id"),
 )
 
@@ -39,6 +45,11 @@ contact_points = Table(
     Column("value", Text, nullable=False),
     Column("source", String(256), nullable=False),
     Column("consent", Code(16), nullable=False),
+    # When the debtor gave or withdrew the consent recorded (null: never asked, or not known).
+    Column("consent_at", UTCDateTime),
+    # What the point may be used for (domain.parties.ContactPurpose): a point given for
+    # servicing an account is not thereby given for collecting on it (GDPR art. 5(1)(b)).
+    Column("purpose", Code(16), nullable=False, server_default="collection"),
     Column("verification", Code(16), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
