@@ -282,6 +282,7 @@ def person(
             debtor_id=debtor_id,
             received_at=early,
             channel="phone",
+            source="api",
             jurisdiction=country,
             issue="communication_tactics",
             text=f"I am {name} and they called me at {phone}",
