@@ -69,6 +69,7 @@ class PortfolioHandler:
         self.as_of = as_of
         self.source = source
         self.memory = portfolio.FileMemory()
+        self.erased: frozenset[str] | None = None
         present = set(columns)
         self.debtor_updates = ["name", "country", "timezone"] + [
             col for name, col in _DEBTOR_OPTIONAL.items() if name in present
@@ -90,10 +91,23 @@ class PortfolioHandler:
     def write(self, conn: Connection, rows: portfolio.PortfolioRows, now: datetime) -> int:
         tenant = {"tenant_id": self.tenant_id}
         stamped = {**tenant, "created_at": now, "updated_at": now}
+        # A person whose data was erased stays erased: a creditor's next file still lists
+        # them, but their name, contact points and free-form attributes are not taken in
+        # again (their balances are: the ledger is kept).
+        if self.erased is None:  # erasures do not happen in the middle of an import
+            self.erased = repo.erased_debtors(conn, self.tenant_id)
+        erased = self.erased
+        people, points, ledger = rows.debtors, rows.contact_points, rows.accounts
+        if erased:
+            gone = pl.col("debtor_id").is_in(list(erased))
+            people, points = people.filter(~gone), points.filter(~gone)
+            ledger = ledger.with_columns(
+                pl.when(gone).then(pl.lit("{}")).otherwise("attributes").alias("attributes")
+            )
         upsert(
             conn,
             debtors,
-            rows.debtors,
+            people,
             key=("tenant_id", "debtor_id"),
             update=[*self.debtor_updates, "updated_at"],
             constants=stamped,
@@ -101,7 +115,7 @@ class PortfolioHandler:
         upsert(
             conn,
             contact_points,
-            rows.contact_points,
+            points,
             key=("tenant_id", "debtor_id", "kind", "value"),
             update=["source", "updated_at"],
             constants=stamped,
@@ -117,7 +131,7 @@ class PortfolioHandler:
         return upsert(
             conn,
             accounts,
-            rows.accounts,
+            ledger,
             key=("tenant_id", "account_id"),
             update=[*self.account_updates, "updated_at"],
             constants=stamped,

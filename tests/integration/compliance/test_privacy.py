@@ -300,3 +300,47 @@ class TestExport:
                     now=NOW,
                     blobs=None,
                 )
+
+
+def test_a_reimported_file_does_not_bring_an_erased_person_back(
+    story: Story, tmp_path: Path
+) -> None:
+    """The creditor's next portfolio still lists the person: their balance is taken in,
+    their name, contact points and attributes are not."""
+    from recoverly.ingest import service as ingest
+
+    who = story.recent
+    with story.engine.begin() as conn:
+        service.erase_on_request(
+            conn,
+            story.acme,
+            who.debtor_id,
+            actor="cli:dpo",
+            reason="asked",
+            now=NOW,
+            blobs=story.blobs,
+        )
+    name, phone = f"Name of {who.debtor_id}", "+12125550177"
+    file = tmp_path / "again.csv"
+    file.write_text(
+        "account_id,debtor_id,debtor_name,country,currency,principal_outstanding,due_date,"
+        "phone,email,employer\n"
+        f"{who.account_id},{who.debtor_id},{name},US,USD,123.45,2023-05-01,{phone},"
+        f"again@example.com,Acme Anvils\n"
+        "AC-NEW,NEWCOMER,Nina Newcomer,US,USD,10.00,2023-05-01,+12125550178,,\n",
+        encoding="utf-8",
+    )
+    ingest.import_portfolio(story.engine, story.acme, file, AS_OF)
+    text = everything(story.engine, story.acme)
+    for secret in (name, phone, "again@example.com", "Acme Anvils", *who.secrets):
+        assert secret not in text
+    assert "Nina Newcomer" in text  # everyone else is imported as always
+    with story.engine.connect() as conn:
+        from recoverly.store.tables import accounts
+
+        balance = conn.execute(
+            select(accounts.c.principal_minor).where(
+                accounts.c.tenant_id == story.acme, accounts.c.account_id == who.account_id
+            )
+        ).scalar_one()
+    assert balance == 12_345

@@ -55,3 +55,11 @@ def case_keys(conn: Connection, tenant_id: int) -> pl.DataFrame:
         schema={"case_id": pl.String, "debtor_id": pl.String, "open": pl.Boolean},
         orient="row",
     )
+
+
+def erased_debtors(conn: Connection, tenant_id: int) -> frozenset[str]:
+    """The tenant's debtors whose personal data was erased (few: read whole)."""
+    query = select(debtors.c.debtor_id).where(
+        debtors.c.tenant_id == tenant_id, debtors.c.erased_at.is_not(None)
+    )
+    return frozenset(conn.execute(query).scalars())
