@@ -30,8 +30,9 @@ from recoverly.channels.message import OutgoingMessage, SendStatus
 from recoverly.channels.templates import Catalog, MessageContext, Rendered
 from recoverly.compliance import qa, qa_queue
 from recoverly.compliance import screen as compliance
-from recoverly.compliance.packs import pack_for
+from recoverly.compliance.packs import pack_for, time_barred_disclosures
 from recoverly.compliance.windows import next_opening
+from recoverly.domain.cases import HoldKind
 from recoverly.domain.complaints import PAUSED_TEMPLATE
 from recoverly.domain.errors import RecoverlyError
 from recoverly.domain.parties import REACHED_THROUGH
@@ -136,7 +137,7 @@ class Dispatcher:
         report = DispatchReport(claimed=len(items))
         for item in items:
             self.checkpoint("claimed", item.plan_id)
-        blocks = self._screen(items, now)
+        blocks, barred = self._screen(items, now)
         if items:
             # A template that drew upheld complaints is out of use until resumed.
             with self.engine.connect() as conn:
@@ -147,15 +148,22 @@ class Dispatcher:
                         (PAUSED_TEMPLATE, f"template {item.template} is paused: it drew complaints")
                     )
         for item in items:
-            outcome = await self._settle(item, blocks.get(item.plan_id, []))
+            time_barred = (item.tenant_id, item.case_id) in barred
+            outcome = await self._settle(item, blocks.get(item.plan_id, []), time_barred)
             report.outcomes[outcome] += 1
             if outcome == repo.SENT:
                 report.by_channel[item.channel] += 1
         return report
 
-    def _screen(self, items: list[Claimed], now: datetime) -> dict[str, list[tuple[str, str]]]:
-        """Each item's broken rules at this instant: ``plan_id → [(rule, message)]``."""
+    def _screen(
+        self, items: list[Claimed], now: datetime
+    ) -> tuple[dict[str, list[tuple[str, str]]], set[tuple[int, str]]]:
+        """Each item's broken rules at this instant (``plan_id → [(rule, message)]``), and
+        the ``(tenant_id, case_id)`` of the cases whose debt is time-barred now: what their
+        messages may say is narrower (no word of legal action) and they say more (the
+        disclosure their jurisdiction requires)."""
         found: dict[str, list[tuple[str, str]]] = {}
+        barred: set[tuple[int, str]] = set()
         by_tenant: dict[int, list[Claimed]] = {}
         for item in items:
             by_tenant.setdefault(item.tenant_id, []).append(item)
@@ -179,17 +187,24 @@ class Dispatcher:
                 ],
                 schema=compliance.CANDIDATES_SCHEMA,
             )
+            holds = snapshot.active_holds(self.engine, tenant_id, now, cases)
             blocks = compliance.screen(
                 candidates,
                 snapshot.case_debts(self.engine, tenant_id, cases),
                 snapshot.contact_history(self.engine, tenant_id, since, debtors),
-                snapshot.active_holds(self.engine, tenant_id, now, cases),
+                holds,
             )
             for cid, rule, message in blocks.select("cid", "rule", "message").iter_rows():
                 found.setdefault(group[cid].plan_id, []).append((rule, message))
-        return found
+            in_force = holds.filter(
+                (pl.col("kind") == HoldKind.TIME_BARRED.value) & (pl.col("starts_at") <= now)
+            )
+            barred |= {(tenant_id, case) for case in in_force["case_id"]}
+        return found, barred
 
-    async def _settle(self, item: Claimed, broken: list[tuple[str, str]]) -> str:
+    async def _settle(
+        self, item: Claimed, broken: list[tuple[str, str]], time_barred: bool = False
+    ) -> str:
         now = self.clock()
         if now > item.scheduled_at + self.policy.expire_after:
             self.checkpoint("checked", item.plan_id)
@@ -208,7 +223,7 @@ class Dispatcher:
             return self._finish(item, Settlement(repo.BLOCKED, error=error), now)
         self.checkpoint("checked", item.plan_id)
         try:
-            message, rendered = self._render(item)
+            message, rendered = self._render(item, time_barred)
         except RecoverlyError as exc:
             return self._finish(item, _failed(exc.message), now)
         self.checkpoint("rendered", item.plan_id)
@@ -216,7 +231,7 @@ class Dispatcher:
         # facts that make it one, never leave.
         said = [
             a
-            for a in qa.screen_text(f"{message.subject}\n{message.body}")
+            for a in qa.screen_text(f"{message.subject}\n{message.body}", time_barred=time_barred)
             if a.severity is qa.Severity.HIGH
         ]
         if said:
@@ -262,7 +277,7 @@ class Dispatcher:
         self.checkpoint("recorded", item.plan_id)
         return status
 
-    def _render(self, item: Claimed) -> tuple[OutgoingMessage, Rendered]:
+    def _render(self, item: Claimed, time_barred: bool) -> tuple[OutgoingMessage, Rendered]:
         if item.address is None:
             kind = REACHED_THROUGH.get(item.channel, item.channel)
             raise Unreachable(f"no usable {kind} for debtor {item.debtor_id}")
@@ -278,8 +293,11 @@ class Dispatcher:
             portal_url=f"{self.policy.portal_url.rstrip('/')}/{item.case_id}",
             account_masked="•••• " + item.account_id[-4:],
         )
+        # Facts of the debt can require a statement no template carries (the time-barred
+        # disclosure): the pack names it and the catalog adds it in the message's language.
+        also = time_barred_disclosures(pack_for(item.jurisdiction)) if time_barred else ()
         rendered = self.catalog.render(
-            item.template, item.channel, item.language or "en", context, fallback="en"
+            item.template, item.channel, item.language or "en", context, fallback="en", also=also
         )
         message = OutgoingMessage(
             idempotency_key=f"{item.tenant_id}-{item.plan_id}",

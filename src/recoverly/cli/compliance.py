@@ -62,7 +62,8 @@ def qa_texts(
         Path,
         typer.Option(
             "--input",
-            help='JSON lines: {"id", "text", "kind": message|note|transcript, "jurisdiction"}.',
+            help='JSON lines: {"id", "text", "kind": message|note|transcript, "jurisdiction", '
+            '"time_barred"}.',
         ),
     ],
 ) -> None:
@@ -80,11 +81,16 @@ def qa_texts(
         try:
             item = json.loads(line)
             text, kind = item["text"], TextKind(item.get("kind", "message"))
+            barred = item.get("time_barred", False)
             if not isinstance(text, str):
                 raise TypeError("text must be a string")
+            if not isinstance(barred, bool):
+                raise TypeError("time_barred must be true or false")
         except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
             raise InvalidInput(f"{input_file}:{number}: {exc}") from exc
-        alerts = screen_text(text, kind=kind, jurisdiction=item.get("jurisdiction"))
+        alerts = screen_text(
+            text, kind=kind, jurisdiction=item.get("jurisdiction"), time_barred=barred
+        )
         print(
             json.dumps(
                 {"id": item.get("id", number), "alerts": [a.as_dict() for a in alerts]},

@@ -131,6 +131,20 @@ class Parties(_Cited):
         return self
 
 
+class Fact(StrEnum):
+    """Facts of a debt that change what a message must say."""
+
+    TIME_BARRED = "time_barred"  # past the limitation period for suing on it
+
+
+class Disclosure(_Cited):
+    """A statement every message must carry when the debt has ``fact``: the catalog's
+    disclosure ``disclosure`` (``_disclosures.yaml``), added in the message's language."""
+
+    when: Fact
+    disclosure: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+
+
 class Pack(_Frozen):
     jurisdiction: str
     name: str
@@ -146,6 +160,7 @@ class Pack(_Frozen):
     caps: tuple[Cap, ...] = ()
     # Required of a pack that extends none; one that extends another may replace it.
     parties: Parties | None = None
+    disclosures: tuple[Disclosure, ...] = ()
 
     @model_validator(mode="after")
     def _calendar(self) -> Self:
@@ -234,7 +249,16 @@ def _resolved(found: dict[str, Pack], key: str, seen: tuple[str, ...]) -> Pack:
             "windows": base.windows + pack.windows,
             "caps": base.caps + pack.caps,
             "parties": pack.parties or base.parties,
+            "disclosures": base.disclosures + pack.disclosures,
         }
+    )
+
+
+@cache
+def time_barred_disclosures(key: str) -> tuple[str, ...]:
+    """The catalog disclosures a message about a time-barred debt must carry in a pack."""
+    return tuple(
+        dict.fromkeys(d.disclosure for d in packs()[key].disclosures if d.when is Fact.TIME_BARRED)
     )
 
 

@@ -61,6 +61,8 @@ class Rule(_Frozen):
     severity: Severity
     citation: str
     negatable: bool = False
+    # Only about a time-barred debt, where any word of legal action is a threat of it.
+    time_barred_only: bool = False
     en: tuple[str, ...] = ()
     zh: tuple[str, ...] = ()
 
@@ -123,18 +125,28 @@ def _compiled(pattern: str) -> re.Pattern[str]:
 
 
 def screen_text(
-    text: str, *, kind: TextKind = TextKind.MESSAGE, jurisdiction: str | None = None
+    text: str,
+    *,
+    kind: TextKind = TextKind.MESSAGE,
+    jurisdiction: str | None = None,
+    time_barred: bool = False,
 ) -> list[Alert]:
-    """Every alert ``text`` raises, in order of where it starts."""
+    """Every alert ``text`` raises, in order of where it starts; ``time_barred``: the text
+    is about a debt past its limitation period (12 CFR 1006.26(b))."""
     words = lexicon()
     segments = _segments(text) if _CJK.search(text) else []
     starts = {s for s, _ in segments}
     ends = {e for _, e in segments}
     alerts: list[Alert] = []
     for rule in words.rules:
-        for start, end in _matches(text, rule.en, rule.zh, starts, ends):
-            if rule.negatable and _negated(text, start, segments, words.negations):
-                continue
+        if rule.time_barred_only and not time_barred:
+            continue
+        found = [
+            (start, end)
+            for start, end in _matches(text, rule.en, rule.zh, starts, ends)
+            if not (rule.negatable and _negated(text, start, segments, words.negations))
+        ]
+        for start, end in _merged(found):
             alerts.append(
                 Alert(
                     rule.rule,
@@ -152,6 +164,18 @@ def screen_text(
         if applies and not _matches(text, need.en, need.zh, starts, ends):
             alerts.append(Alert(need.rule, need.category, need.severity, need.citation, 0, 0, ""))
     return sorted(alerts, key=lambda a: (a.start, a.rule))
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping spans of one rule as one: "may take legal action" is one alert, even
+    when two of the rule's patterns each match part of it."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def _segments(text: str) -> list[tuple[int, int]]:

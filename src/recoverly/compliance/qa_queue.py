@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection
 
 from recoverly.compliance.qa import Alert, Severity, TextKind, screen_text
+from recoverly.store.repositories import cases
 from recoverly.store.repositories import qa as repo
 
 WARN_AFTER = 3  # high-severity alerts of one agent …
@@ -68,8 +69,10 @@ def screen_and_queue(
     jurisdiction: str | None,
     now: datetime,
 ) -> Screened:
-    """Screen a note or transcript as it is saved; queue what it raised."""
-    alerts = screen_text(text, kind=kind, jurisdiction=jurisdiction)
+    """Screen a note or transcript as it is saved; queue what it raised. A text about a
+    case whose debt is time-barred is screened as such (no word of legal action)."""
+    barred = case_id is not None and cases.time_barred(conn, tenant_id, case_id, now)
+    alerts = screen_text(text, kind=kind, jurisdiction=jurisdiction, time_barred=barred)
     queue_alerts(
         conn,
         tenant_id,

@@ -11,6 +11,7 @@ from recoverly.compliance.packs import (
     WEEKDAYS,
     Cap,
     Day,
+    Disclosure,
     HoldRule,
     Pack,
     Parties,
@@ -62,6 +63,13 @@ def _pack(pack: Pack) -> list[str]:
         lines.append("")
     if pack.parties:
         lines += _parties(pack.parties)
+    for said in pack.disclosures:
+        lines += [
+            f"Says (`{said.rule}`, {said.citation}{_dates(said)}): when the debt is "
+            f"{said.when.value.replace('_', ' ')}, every message carries the catalog's "
+            f"`{said.disclosure}` disclosure. Reading: {said.reading}",
+            "",
+        ]
     return lines
 
 
@@ -117,7 +125,7 @@ def _cap(cap: Cap) -> str:
     )
 
 
-def _dates(rule: Window | Cap | Parties) -> str:
+def _dates(rule: Window | Cap | Parties | Disclosure) -> str:
     if rule.in_force_from and rule.in_force_until:
         return f" (in force {rule.in_force_from} to {rule.in_force_until})"
     if rule.in_force_from:

@@ -9,7 +9,7 @@ The catalog is built (and every template checked) by ``loader.load_catalog``.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,6 +42,8 @@ class Disclosure:
         channels: the channels it applies to; elsewhere it is neither required nor allowed.
         mandatory: required on its channels in every template, listed there or not.
         texts: locale → ``default`` or a channel name → the exact text.
+        when: the fact of a debt that requires it (``time_barred``); no template carries
+            such a statement, the dispatcher adds it to messages about those debts.
     """
 
     id: str
@@ -49,6 +51,7 @@ class Disclosure:
     channels: frozenset[Channel]
     mandatory: bool
     texts: Mapping[str, Mapping[str, str]]
+    when: str | None = None
 
     def text(self, locale: str, channel: Channel) -> str | None:
         """The text for ``channel`` in ``locale``; the channel's own wording wins."""
@@ -115,7 +118,11 @@ def _number(context: Context, value: int) -> str:
 
 @pass_context
 def _disclosure(context: Context, disclosure_id: str) -> str:
-    scope = _scope(context)
+    return disclosure_text(_scope(context), disclosure_id)
+
+
+def disclosure_text(scope: Scope, disclosure_id: str) -> str:
+    """A disclosure's wording for the scope's language and channel."""
     found = scope.disclosures.get(disclosure_id)
     if found is None:
         known = ", ".join(sorted(scope.disclosures)) or "none"
@@ -220,6 +227,7 @@ class Catalog:
         locale: str,
         context: MessageContext,
         fallback: str | None = None,
+        also: Sequence[str] = (),
     ) -> Rendered:
         """Render one message.
 
@@ -233,6 +241,9 @@ class Catalog:
             locale: the debtor's preferred language, a BCP 47 tag such as ``zh-TW``.
             context: the facts the message states.
             fallback: the account's default language, tried when ``locale`` has no text.
+            also: disclosures the debt's facts require beyond the template's own (a
+                time-barred debt's statement), added at the end of the body unless the
+                template already says them.
 
         Returns:
             The subject and body, with the locale and version used and their hash.
@@ -260,10 +271,18 @@ class Catalog:
         where = f"locales.{text_locale}.{channel}"
         try:
             subject, body = render_part(self._parts[name, text_locale, channel], scope, context)
+            added = [disclosure_text(scope, d) for d in also]
         except (jinja2.TemplateError, RenderRefused) as exc:
             raise TemplateInvalid(
                 [Finding(template.source, 0, 0, "template.render", f"{where}: {exc}")]
             ) from None
+        extra = [text for text in added if text not in body]
+        if extra:
+            body = (
+                "\n".join([body.rstrip(), *extra])
+                if channel == Channel.SMS
+                else ("\n\n".join([body.rstrip(), *extra]))
+            )
         missing = [f"{where}: {m}" for m in missing_disclosures(template, scope, subject, body)]
         if missing:
             raise TemplateInvalid(

@@ -37,12 +37,14 @@ from recoverly.channels.templates.catalog import (
 from recoverly.channels.templates.errors import TemplateInvalid
 from recoverly.channels.templates.locales import format_locale, subtags
 from recoverly.channels.templates.model import CHANNEL_PARTS, MESSAGE_CHANNELS, SAMPLE_CONTEXT
+from recoverly.compliance.packs import Fact
 from recoverly.domain.events import Channel
 from recoverly.domain.findings import Finding
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 _TEMPLATE_KEYS = ("name", "version", "description", "channels", "disclosures", "locales")
-_DISCLOSURE_KEYS = ("description", "source", "channels", "mandatory", "locales")
+_DISCLOSURE_KEYS = ("description", "source", "channels", "mandatory", "locales", "when")
+FACTS = tuple(fact.value for fact in Fact)
 
 KeyPath = tuple[str | int, ...]
 
@@ -243,6 +245,9 @@ def _read_disclosures(entry: Traversable, findings: list[Finding]) -> dict[str, 
         if not isinstance(mandatory, bool):
             file.problem((*path, "mandatory"), "shape", f"must be true or false; got {mandatory!r}")
         channels = _channels(file, spec.get("channels"), (*path, "channels"))
+        when = spec.get("when")
+        if when is not None and when not in FACTS:
+            file.problem((*path, "when"), "shape", f"must be one of {', '.join(FACTS)}")
         texts: dict[str, dict[str, str]] = {}
         for tag, by_key in _locale_keys(file, spec.get("locales"), (*path, "locales")).items():
             where: KeyPath = (*path, "locales", tag)
@@ -259,7 +264,7 @@ def _read_disclosures(entry: Traversable, findings: list[Finding]) -> dict[str, 
                     file.problem(where, "missing_text", f"no text for {channel} and no default")
         if len(findings) == before:
             result[disclosure_id] = Disclosure(
-                disclosure_id, str(source), frozenset(channels), bool(mandatory), texts
+                disclosure_id, str(source), frozenset(channels), bool(mandatory), texts, when
             )
     return result
 

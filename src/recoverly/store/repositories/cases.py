@@ -207,3 +207,18 @@ def release_hold(
         .values(ends_at=ends_at, reason=text)
     )
     return replace(_hold(row), ends_at=ends_at, reason=text)
+
+
+def time_barred(conn: Connection, tenant_id: int, case_id: str, at: datetime) -> bool:
+    """Whether the case's debt is past its limitation period at ``at`` (a hold says so)."""
+    h = holds.c
+    found = conn.execute(
+        select(h.id).where(
+            h.tenant_id == tenant_id,
+            h.case_id == case_id,
+            h.kind == HoldKind.TIME_BARRED.value,
+            h.starts_at <= at,
+            (h.ends_at.is_(None)) | (h.ends_at > at),
+        )
+    ).first()
+    return found is not None
