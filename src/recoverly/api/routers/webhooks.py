@@ -35,13 +35,8 @@ async def twilio_status(
     signature: str = Header(default="", alias="X-Twilio-Signature"),
 ) -> Response:
     settings = get_settings()
-    if not settings.twilio_auth_token:
-        raise NotPermitted("SMS receipts are not accepted: no Twilio account is configured")
-    params = parse_qsl((await request.body()).decode("utf-8"), keep_blank_values=True)
-    url = settings.twilio_status_callback or str(request.url)
-    receipt = receipt_from_callback(
-        url, params, signature, settings.twilio_auth_token, received_at=datetime.now(UTC)
-    )
+    url, params, token = await _twilio(request, settings.twilio_status_callback, "SMS receipts")
+    receipt = receipt_from_callback(url, params, signature, token, received_at=datetime.now(UTC))
     receipts.apply(conn, receipt)
     conn.commit()
     return Response(status_code=204)
@@ -67,13 +62,22 @@ async def twilio_inbound(
     signature: str = Header(default="", alias="X-Twilio-Signature"),
 ) -> Response:
     settings = get_settings()
-    if not settings.twilio_auth_token:
-        raise NotPermitted("incoming SMS is not accepted: no Twilio account is configured")
-    params = parse_qsl((await request.body()).decode("utf-8"), keep_blank_values=True)
-    url = settings.twilio_inbound_url or str(request.url)
-    sms = inbound_from_callback(url, params, signature, settings.twilio_auth_token)
+    url, params, token = await _twilio(request, settings.twilio_inbound_url, "incoming SMS")
+    sms = inbound_from_callback(url, params, signature, token)
     reply = keyword(sms.body)
     if reply is not None:
         apply_reply(conn, sms.sender, reply, datetime.now(UTC))
         conn.commit()
     return Response(status_code=204)
+
+
+async def _twilio(
+    request: Request, public_url: str | None, what: str
+) -> tuple[str, list[tuple[str, str]], str]:
+    """What checking a Twilio request's signature needs: the URL Twilio signed (as the
+    public sees it, when configured), the form it posted, and the account's auth token."""
+    token = get_settings().twilio_auth_token
+    if not token:
+        raise NotPermitted(f"{what}: not accepted, no Twilio account is configured")
+    params = parse_qsl((await request.body()).decode("utf-8"), keep_blank_values=True)
+    return public_url or str(request.url), params, token
