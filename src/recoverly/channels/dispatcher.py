@@ -30,6 +30,7 @@ from recoverly.channels.message import OutgoingMessage, SendStatus
 from recoverly.channels.templates import Catalog, MessageContext, Rendered
 from recoverly.compliance import qa, qa_queue
 from recoverly.compliance import screen as compliance
+from recoverly.compliance.opt_outs import Reply, apply_reply
 from recoverly.compliance.packs import pack_for, time_barred_disclosures
 from recoverly.compliance.windows import next_opening
 from recoverly.domain.cases import HoldKind
@@ -268,6 +269,12 @@ class Dispatcher:
             status = self._finish(item, sent, now)
         elif result.status is SendStatus.FAILED:
             status = self._finish(item, _failed(result.error), now)
+        elif result.status is SendStatus.OPTED_OUT:
+            # The provider knows of a STOP we never heard: honour it from now on, for
+            # every case of every holder of the number, as if it had reached us.
+            with self.engine.begin() as conn:
+                apply_reply(conn, message.to, Reply.STOP, now)
+            status = self._finish(item, Settlement(repo.BLOCKED, error=result.error), now)
         elif item.attempts >= self.policy.max_attempts:
             error = f"gave up after {item.attempts} attempts: {result.error}"
             status = self._finish(item, Settlement(repo.DEAD, outcome="failed", error=error), now)

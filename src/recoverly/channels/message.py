@@ -16,6 +16,7 @@ class SendStatus(StrEnum):
     ACCEPTED = "accepted"  # the provider took it; delivery receipts may follow
     FAILED = "failed"  # refused for good (bad address, rejected content): do not retry
     RETRY = "retry"  # a transient failure (timeout, 5xx, connection refused): try again
+    OPTED_OUT = "opted_out"  # the recipient unsubscribed at the provider: an opt-out
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,9 +33,14 @@ def smtp_server(_smtp_server: SandboxSmtpServer) -> SandboxSmtpServer:
     return _smtp_server
 
 
+UNSUBSCRIBED = "+447700900998"  # texted STOP to the sender: Twilio refuses it (21610)
+
+
 @pytest.fixture(scope="session")
 def _sms_provider() -> Iterator[SandboxSmsProvider]:
-    with SandboxSmsProvider(undeliverable=["+447700900999"]) as provider:
+    with SandboxSmsProvider(
+        undeliverable=["+447700900999"], unsubscribed=[UNSUBSCRIBED]
+    ) as provider:
         yield provider
 
 

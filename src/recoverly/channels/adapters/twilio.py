@@ -169,6 +169,11 @@ class TwilioAdapter:
         await self.aclose()
 
 
+# "Attempt to send to unsubscribed recipient": the number texted STOP to our sender, and
+# Twilio (or the carrier) holds the opt-out even if its webhook never reached us.
+UNSUBSCRIBED = 21610
+
+
 def _interpret(response: httpx.Response) -> tuple[SendStatus, str | None, str | None]:
     """(status, provider id, error) for Twilio's answer to a create-message request."""
     body = _json_object(response)
@@ -182,6 +187,8 @@ def _interpret(response: httpx.Response) -> tuple[SendStatus, str | None, str | 
     error = f"HTTP {response.status_code}"
     if code is not None or text is not None:
         error += f": Twilio error {code}: {text}"
+    if code == UNSUBSCRIBED:
+        return SendStatus.OPTED_OUT, None, error
     transient = response.status_code == 429 or response.status_code >= 500
     return (SendStatus.RETRY if transient else SendStatus.FAILED), None, error
 

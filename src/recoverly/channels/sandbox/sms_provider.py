@@ -95,6 +95,7 @@ class SandboxSmsProvider:
             passes its own so that it can configure the adapter before starting).
         undeliverable: numbers whose messages end ``undelivered`` (error 30003, unreachable
             handset) instead of ``delivered``.
+        unsubscribed: numbers that texted STOP: sending to them is refused (error 21610).
     """
 
     def __init__(
@@ -103,12 +104,14 @@ class SandboxSmsProvider:
         account_sid: str | None = None,
         auth_token: str | None = None,
         undeliverable: Iterable[str] = (),
+        unsubscribed: Iterable[str] = (),
         host: str = "127.0.0.1",
     ) -> None:
         self.account_sid = account_sid or "AC" + secrets.token_hex(16)
         self.auth_token = auth_token or secrets.token_hex(16)
         self.host = host
         self._undeliverable = frozenset(undeliverable)
+        self._unsubscribed = frozenset(unsubscribed)
         self._lock = threading.Lock()
         self._posted = threading.Condition(self._lock)  # notified after each callback
         self._messages: list[SandboxSms] = []
@@ -263,6 +266,8 @@ class SandboxSmsProvider:
         sender, service = form.get("From") or None, form.get("MessagingServiceSid") or None
         if not _E164.fullmatch(to):
             return _error(400, 21211, f"Invalid 'To' Phone Number: {to}")
+        if to in self._unsubscribed:
+            return _error(400, 21610, "Attempt to send to unsubscribed recipient")
         if sender is None and service is None:
             return _error(400, 21603, "A 'From' or 'MessagingServiceSid' parameter is required")
         if not body:
