@@ -152,7 +152,8 @@ class Pack(_Frozen):
     # A pack that adds to another (a state to its country's federal rules) names it; the
     # rules of both apply.
     extends: str | None = None
-    # The country whose public holidays (``holidays`` package) are ``holiday`` days.
+    # The calendar whose public holidays (``holidays`` package) are ``holiday`` days: a
+    # country (``TH``), or a country and subdivision (``DE-BY``) for a subdivision's pack.
     holidays: str | None = None
     # What else applies there that the rules below do not encode (shown in the reference).
     notes: tuple[str, ...] = ()
@@ -167,7 +168,7 @@ class Pack(_Frozen):
         uses = any(w.days is not None and Day.HOLIDAY in w.days for w in self.windows)
         if uses and self.holidays is None:
             raise ValueError(f"{self.jurisdiction}: holiday windows need a holidays calendar")
-        if self.holidays is not None and self.holidays not in calendars.list_supported_countries():
+        if self.holidays is not None and not known_calendar(self.holidays):
             raise ValueError(f"{self.jurisdiction}: no holiday calendar {self.holidays!r}")
         return self
 
@@ -197,13 +198,23 @@ class Pack(_Frozen):
 
 
 @cache
-def _calendar(country: str, year: int) -> frozenset[date]:
-    """A country's public holidays in a year (public only, policy P2)."""
-    return frozenset(calendars.country_holidays(country, years=year))
+def _calendar(code: str, year: int) -> frozenset[date]:
+    """A calendar's public holidays in a year (public only, policy P2). ``code`` is a
+    country (``TH``) or a country and one of its subdivisions (``DE-BY``, ``MY-10``):
+    a subdivision's pack names its own calendar where its holidays differ."""
+    country, _, subdivision = code.partition("-")
+    return frozenset(calendars.country_holidays(country, subdiv=subdivision or None, years=year))
 
 
-def holiday_dates(country: str, years: range) -> list[date]:
-    return sorted(d for year in years for d in _calendar(country, year))
+def known_calendar(code: str) -> bool:
+    """Whether the ``holidays`` package has the calendar ``code`` (``TH``, ``DE-BY``)."""
+    country, _, subdivision = code.partition("-")
+    supported = calendars.list_supported_countries()
+    return country in supported and (not subdivision or subdivision in supported[country])
+
+
+def holiday_dates(code: str, years: range) -> list[date]:
+    return sorted(d for year in years for d in _calendar(code, year))
 
 
 class HoldRule(_Frozen):

@@ -204,3 +204,19 @@ def test_washington_counts_every_contact_three_a_week_and_keeps_federal_hours() 
     # 07:45 is inside Washington's window but not the federal one.
     assert [r.rule for r in early.reasons] == ["12 CFR 1006.6(b)(1)(i); 15 U.S.C. 1692c(a)(1)"]
     assert early.next_allowed_at == _at("America/Los_Angeles", 2026, 3, 10, 8, 0)
+
+
+def test_a_subdivision_calendar_has_its_own_holidays() -> None:
+    """A subdivision's pack may name its own calendar: Bavaria keeps Epiphany, Germany as
+    a whole does not; an unknown subdivision is refused when the pack loads."""
+    from datetime import date
+
+    from recoverly.compliance.packs import holiday_dates, known_calendar
+
+    epiphany = date(2026, 1, 6)
+    assert epiphany in holiday_dates("DE-BY", range(2026, 2027))
+    assert epiphany not in holiday_dates("DE", range(2026, 2027))
+    assert known_calendar("DE-BY")
+    assert known_calendar("TH")
+    assert not known_calendar("DE-XX")
+    assert not known_calendar("XX")
