@@ -47,6 +47,12 @@ MANUAL_PREFIX = "M-"  # plan ids of agents' messages; the daily run's start "P-"
 CALL_PURPOSE = "call"  # why the number is read in clear, for the personal-data audit
 
 
+def _open(record: cases.CaseRecord) -> None:
+    """A closed case is owed nothing: nobody calls or writes about it."""
+    if record.case.closed_at is not None:
+        raise InvalidInput(f"case {record.case.case_id} is closed")
+
+
 def _refused(found: CaseCheck) -> JSONResponse:
     return JSONResponse(CaseCheckOut.of(found).model_dump(mode="json"), status_code=409)
 
@@ -77,7 +83,9 @@ def place_call(
     if not found.allowed:
         conn.rollback()
         return _refused(found)
-    debtor_id = cases.get_case(conn, caller.tenant_id, case_id).debtor.debtor_id
+    found_case = cases.get_case(conn, caller.tenant_id, case_id)
+    _open(found_case)
+    debtor_id = found_case.debtor.debtor_id
     debtor = debtors.get_debtor(conn, caller.tenant_id, debtor_id).debtor  # with its points
     number = outbox.usable_point(conn, caller.tenant_id, debtor_id, Channel.CALL.value)
     if number is None:
@@ -147,6 +155,7 @@ def send_message(
         conn.rollback()
         return _refused(found)
     record_ = cases.get_case(conn, caller.tenant_id, case_id)
+    _open(record_)
     debtor = record_.debtor
     if outbox.usable_point(conn, caller.tenant_id, debtor.debtor_id, channel.value) is None:
         raise InvalidInput(f"case {case_id}: the debtor has no usable point for {channel.value}")
