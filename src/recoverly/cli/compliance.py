@@ -122,3 +122,35 @@ def train_complaints(
         ComplaintClassifier.train(texts, issues).save(out)
         report["saved"] = str(out)
     print(json.dumps(report))
+
+
+@app.command("train-qa")
+def train_qa(
+    data: Annotated[
+        Path,
+        typer.Option("--data", help="Labelled texts, JSON lines: id, language, text, labels."),
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Save the model here (JSON, not pickle)."),
+    ] = None,
+) -> None:
+    """Train conversation QA's model (one logistic regression per category over character
+    and word n-grams), choose each category's threshold by cross-validation on DATA, and
+    print the thresholds; ``--out`` saves it (the shipped one is
+    src/recoverly/compliance/qa_model.json)."""
+    from recoverly.compliance.qa import lexicon
+    from recoverly.compliance.qa_classifier import QaClassifier, read_labelled
+
+    rows = read_labelled(data, {r.category for r in lexicon().rules})
+    model = QaClassifier.train([r.text for r in rows], [r.labels for r in rows])
+    report: dict[str, object] = {
+        "texts": len(rows),
+        "support": {c: sum(c in r.labels for r in rows) for c in model.categories},
+        "thresholds": dict(zip(model.categories, model.thresholds.tolist(), strict=True)),
+        "terms": len(model.vocabulary),
+    }
+    if out is not None:
+        model.save(out)
+        report["saved"] = str(out)
+    print(json.dumps(report))

@@ -13,6 +13,11 @@ enough to count wherever they appear (segmentation often glues them to a neighbo
 in "就让|你家|人"). A phrase preceded, within its clause, by a negation does not count for
 the rules marked ``negatable`` ("we will not take legal action" is no threat), unless
 the negation asks a question that suggests ("why don't you take out a loan").
+
+Beside the lexicon, a trained model (``qa_classifier.py``) reads what its phrases miss:
+it raises ``qa.model.<category>`` alerts, of medium severity so that a model never blocks
+a message on its own, only for categories the lexicon did not already raise in the text,
+and points at the sentence that showed it most.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ import rjieba
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from recoverly.compliance import qa_classifier
 from recoverly.domain.errors import InvalidInput
 
 NEGATION_REACH = 4  # words (English) or segments (Chinese) before a phrase
@@ -158,12 +164,39 @@ def screen_text(
                     text[start:end],
                 )
             )
+    raised = {a.category for a in alerts}
+    for flag in qa_classifier.shipped().flags(text):
+        if flag.category not in raised:
+            alerts.append(
+                Alert(
+                    f"qa.model.{flag.category}",
+                    flag.category,
+                    Severity.MEDIUM,
+                    _citations(flag.category),
+                    flag.start,
+                    flag.end,
+                    text[flag.start : flag.end],
+                )
+            )
     country = (jurisdiction or "").partition("-")[0]
     for need in words.disclosures:
         applies = kind in need.kinds and country in need.jurisdictions
         if applies and not _matches(text, need.en, need.zh, starts, ends):
             alerts.append(Alert(need.rule, need.category, need.severity, need.citation, 0, 0, ""))
     return sorted(alerts, key=lambda a: (a.start, a.rule))
+
+
+@cache
+def _citations(category: str) -> str:
+    """The citations of the lexicon's rules of ``category``: what a model alert of it
+    would breach, in the words of the law the rules cite."""
+    cited = (
+        part.strip()
+        for rule in lexicon().rules
+        if rule.category == category and not rule.time_barred_only
+        for part in rule.citation.split(";")
+    )
+    return "; ".join(dict.fromkeys(cited))
 
 
 def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

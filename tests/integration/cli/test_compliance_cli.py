@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
+
 from tests.integration.cli.test_import_cli import cli
 
 CONTRACT_EXAMPLE = [
@@ -69,3 +71,31 @@ def test_the_reference_page_is_what_the_packs_say(tmp_path: Path) -> None:
     )
     assert page[begin:end] + "\n" == done.stdout, "regenerate: recoverly compliance reference"
     assert "`th.once_a_day`" in done.stdout
+
+
+def test_the_shipped_qa_model_is_what_train_qa_makes_of_the_shipped_data(
+    tmp_path: Path,
+) -> None:
+    """Nobody edits the model without the data, or the data without retraining: the
+    terms, idf weights and thresholds are equal, the coefficients to their last digits but
+    for floating-point noise between machines."""
+    root = Path(__file__).parents[3]
+    out = tmp_path / "qa_model.json"
+    data = root / "tests" / "data" / "qa_train.jsonl"
+    done = cli(
+        f"sqlite:///{tmp_path / 'x.db'}",
+        "compliance",
+        "train-qa",
+        "--data",
+        str(data),
+        "--out",
+        str(out),
+    )
+    assert done.returncode == 0, done.stderr
+    made = json.loads(out.read_text("utf-8"))
+    shipped = json.loads((root / "src/recoverly/compliance/qa_model.json").read_text("utf-8"))
+    retrain = "retrain: recoverly compliance train-qa --data tests/data/qa_train.jsonl --out …"
+    for key in ("format", "categories", "vocabulary", "idf", "thresholds"):
+        assert made[key] == shipped[key], retrain
+    for key in ("coef", "intercept"):
+        assert np.allclose(made[key], shipped[key], atol=1e-5), retrain

@@ -1,5 +1,6 @@
-"""Conversation QA: alerts name the rule and the exact span; negations, conditions and
-word boundaries are read as a reviewer would; quality holds on the labelled sets."""
+"""Conversation QA's lexicon: alerts name the rule and the exact span; negations,
+conditions and word boundaries are read as a reviewer would; quality holds on the
+labelled sets. (The trained model's alerts are tested in test_qa_classifier.py.)"""
 
 from __future__ import annotations
 
@@ -9,20 +10,24 @@ from pathlib import Path
 
 import pytest
 
-from recoverly.compliance.qa import Severity, TextKind, screen_text
+from recoverly.compliance.qa import Alert, Severity, TextKind, screen_text
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "benchmarks"))
-from qa_quality import evaluate  # noqa: E402
+from qa_quality import combined, evaluate, lexicon_alone  # noqa: E402
+
+
+def _lexicon(text: str, **kw: object) -> list[Alert]:
+    return [a for a in screen_text(text, **kw) if not a.rule.startswith("qa.model.")]  # type: ignore[arg-type]
 
 
 def _rules(text: str, **kw: object) -> list[tuple[str, str]]:
-    return [(a.rule, a.text) for a in screen_text(text, **kw)]  # type: ignore[arg-type]
+    return [(a.rule, a.text) for a in _lexicon(text, **kw)]
 
 
 def test_alerts_carry_the_span_that_raised_them() -> None:
     text = "Listen. I'm a lawyer, and you will go to jail."
-    alerts = screen_text(text)
+    alerts = _lexicon(text)
     assert [(a.rule, a.text) for a in alerts] == [
         ("qa.impersonation", "I'm a lawyer"),
         ("qa.threat_arrest", "go to jail"),  # one alert, not one for "jail" as well
@@ -60,28 +65,32 @@ def test_a_one_character_word_must_stand_alone() -> None:
 
 
 def test_a_us_call_must_say_it_is_from_a_debt_collector() -> None:
-    missing = screen_text(
+    missing = _lexicon(
         "Hi, it's about your account.", kind=TextKind.TRANSCRIPT, jurisdiction="US-NY"
     )
     assert [a.rule for a in missing] == ["qa.missing_mini_miranda"]
     said = "Hi, this is a debt collector calling about your account."
-    assert screen_text(said, kind=TextKind.TRANSCRIPT, jurisdiction="US") == []
+    assert _lexicon(said, kind=TextKind.TRANSCRIPT, jurisdiction="US") == []
     # Not required of notes, nor outside the US.
-    assert screen_text("Hi.", kind=TextKind.NOTE, jurisdiction="US") == []
-    assert screen_text("Hi.", kind=TextKind.TRANSCRIPT, jurisdiction="GB") == []
+    assert _lexicon("Hi.", kind=TextKind.NOTE, jurisdiction="US") == []
+    assert _lexicon("Hi.", kind=TextKind.TRANSCRIPT, jurisdiction="GB") == []
 
 
 def test_quality_on_the_development_set() -> None:
-    """The set the lexicon was written against: a regression guard, not an estimate."""
-    found = evaluate(DATA / "qa_labelled.jsonl")
-    assert found["precision"] >= 0.95
-    assert found["recall"] >= 0.95
+    """The set the lexicon was written against: a regression guard, not an estimate. The
+    model adds false alarms there (docs/compliance.md has the figures)."""
+    alone = evaluate(DATA / "qa_labelled.jsonl", lexicon_alone)
+    assert alone["precision"] >= 0.95
+    assert alone["recall"] >= 0.95
+    both = evaluate(DATA / "qa_labelled.jsonl", combined)
+    assert both["recall"] >= 0.95
+    assert both["precision"] >= 0.75
 
 
 def test_precision_on_the_held_out_set() -> None:
-    """Texts written after the lexicon and never tuned against: no false alarms so far;
-    recall there is what docs/compliance.md reports, and what a classifier must raise."""
-    found = evaluate(DATA / "qa_heldout.jsonl")
-    assert found["precision"] >= 0.9
+    """Texts written after the lexicon and never tuned against: the lexicon raises no false
+    alarms so far; recall there is what docs/compliance.md reports, with and without the
+    model. Guards against regressions only: nothing is chosen by these figures."""
+    assert evaluate(DATA / "qa_heldout.jsonl", lexicon_alone)["precision"] >= 0.9
     rows = [json.loads(x) for x in (DATA / "qa_heldout.jsonl").read_text("utf-8").splitlines()]
     assert {r["language"] for r in rows} == {"en", "zh"}

@@ -42,7 +42,9 @@ def test_any_word_of_legal_action_is_a_threat_on_a_time_barred_debt(text: str) -
     ],
 )
 def test_saying_there_will_be_no_suit_is_no_threat(text: str) -> None:
-    assert screen_text(text, time_barred=True) == []
+    # Neither the lexicon nor the model reads a legal threat into it.
+    found = {a.category for a in screen_text(text, time_barred=True)}
+    assert not found & {"false_legal_claim", "threat"}
 
 
 def test_us_packs_require_the_disclosure_and_others_do_not() -> None:
