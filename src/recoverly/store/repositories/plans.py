@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime
 from typing import Any
 
@@ -218,20 +218,9 @@ def find_manual_message(conn: Connection, tenant_id: int, plan_id: str) -> Manua
     """The message queued under ``plan_id``, if any (whatever became of it since)."""
     p = plan_items.c
     row = conn.execute(
-        select(
-            p.plan_id,
-            p.case_id,
-            p.debtor_id,
-            p.account_id,
-            p.channel,
-            p.template,
-            p.scheduled_at,
-            p.jurisdiction,
-            p.debtor_timezone,
-            p.language,
-            p.currency,
-            p.balance_minor,
-        ).where(p.tenant_id == tenant_id, p.plan_id == plan_id)
+        select(*[p[f.name] for f in fields(ManualMessage)]).where(
+            p.tenant_id == tenant_id, p.plan_id == plan_id
+        )
     ).first()
     return None if row is None else ManualMessage(**row._asdict())
 
@@ -244,27 +233,16 @@ def add_manual_message(
     conn.execute(
         insert(plan_items).values(
             tenant_id=tenant_id,
-            plan_id=message.plan_id,
+            **asdict(message),
             as_of=message.scheduled_at.date(),
-            case_id=message.case_id,
-            debtor_id=message.debtor_id,
-            account_id=message.account_id,
             action=MESSAGE_ACTION,
-            channel=message.channel,
-            template=message.template,
             queue=None,
             agency=None,
-            scheduled_at=message.scheduled_at,
-            jurisdiction=message.jurisdiction,
-            debtor_timezone=message.debtor_timezone,
-            language=message.language,
             strategy_name=MANUAL_STRATEGY,
             strategy_version=0,
             branch=MANUAL_BRANCH,
             segment=author[:64],
             step=0,
-            currency=message.currency,
-            balance_minor=message.balance_minor,
             created_at=now,
         )
     )
