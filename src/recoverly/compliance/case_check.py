@@ -17,6 +17,7 @@ from recoverly.compliance import screen as engine
 from recoverly.compliance.check import Frames, Reason, judge
 from recoverly.compliance.packs import pack_key
 from recoverly.domain.events import Channel
+from recoverly.domain.parties import Place
 from recoverly.store import snapshot
 from recoverly.store.frames import UTC_INSTANT
 from recoverly.store.repositories import cases
@@ -38,9 +39,15 @@ class CaseCheck:
 
 
 def check_case(
-    conn: Connection, tenant_id: int, case_id: str, channel: Channel, at: datetime
+    conn: Connection,
+    tenant_id: int,
+    case_id: str,
+    channel: Channel,
+    at: datetime,
+    place: Place = Place.HOME,
 ) -> CaseCheck:
-    """Judge a contact with the case on ``channel`` at ``at`` (UTC)."""
+    """Judge a contact with the case's debtor on ``channel`` at ``at`` (UTC), reaching
+    them at ``place``."""
     record = cases.get_case(conn, tenant_id, case_id)  # NotFound for another tenant's
     debtor = record.debtor
     candidates = pl.DataFrame(
@@ -52,8 +59,10 @@ def check_case(
             "action": [engine.CONTACT],
             "pack": [pack_key(debtor.country, debtor.region)],
             "timezone": [debtor.timezone],
+            "place": [place.value],
         },
-        schema={k: v for k, v in engine.CANDIDATES_SCHEMA.items() if k != "at"},
+        schema={k: v for k, v in engine.CANDIDATES_SCHEMA.items() if k != "at"}
+        | {"place": pl.String()},
     )
     debts = pl.DataFrame(
         {"case_id": case_id, "account_id": [a.account.account_id for a in record.accounts]},

@@ -247,3 +247,17 @@ def test_readonly_users_cannot_call_or_hold(desk: Api) -> None:
     assert _post(desk, f"/cases/{CASE}/calls", role=Role.READONLY).status_code == 403
     hold = {"kind": "dispute", "reason": "x"}
     assert _post(desk, f"/cases/{CASE}/holds", hold, role=Role.READONLY).status_code == 403
+
+
+def test_may_i_call_at_work_is_a_question_of_its_own(desk: Api) -> None:
+    check = f"/api/v1/cases/{CASE}/contact-check"
+    at = {"at": NOON.isoformat()}
+    assert desk.ok(check, role=Role.AGENT, place="work", **at)["decision"] == "allow"
+    body = {"kind": "no_work_contact", "reason": "employer forbids personal calls"}
+    assert _post(desk, f"/cases/{CASE}/holds", body).status_code == 201
+    at_work = desk.ok(check, role=Role.AGENT, place="work", **at)
+    assert at_work["decision"] == "block"
+    assert at_work["next_allowed_at"] is None
+    assert "1006.6(b)(3)" in at_work["reasons"][0]["rule"]
+    assert desk.ok(check, role=Role.AGENT, **at)["decision"] == "allow"  # at home
+    assert desk.get(check, role=Role.AGENT, place="office", **at).status_code == 422

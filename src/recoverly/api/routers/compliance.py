@@ -14,6 +14,7 @@ from recoverly.compliance.case_check import check_case
 from recoverly.compliance.check import ProposedContact, check
 from recoverly.domain.errors import InvalidInput
 from recoverly.domain.events import Channel
+from recoverly.domain.parties import Place
 
 router = APIRouter(tags=["compliance"], responses=error_responses(401, 422))
 
@@ -55,10 +56,13 @@ def contact_check(
     at: Annotated[
         datetime | None, Query(description="An instant with its offset (default: now).")
     ] = None,
+    place: Annotated[
+        Place, Query(description="Where the debtor is reached: at home, or at work.")
+    ] = Place.HOME,
 ) -> CaseCheckOut:
     when = at or now
     if when.tzinfo is None:
         raise InvalidInput("at: give the instant with its offset, e.g. 2026-03-09T14:00:00Z")
     return CaseCheckOut.of(
-        check_case(conn, caller.tenant_id, case_id, channel, when.astimezone(UTC))
+        check_case(conn, caller.tenant_id, case_id, channel, when.astimezone(UTC), place)
     )
