@@ -41,10 +41,13 @@ class Verification:
         return not self.failures
 
 
+_KINDS = {str: "a string", int: "an integer", list: "a list"}
+
+
 def _field(data: dict[str, Any], name: str, kind: type, where: str = "bundle") -> Any:
     value = data.get(name)
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise InvalidInput(f"{where}: field {name!r} must be a {kind.__name__}; got {value!r:.60}")
+        raise InvalidInput(f"{where}: field {name!r} must be {_KINDS[kind]}; got {value!r:.60}")
     return value
 
 
