@@ -31,6 +31,10 @@ app = typer.Typer(
 )
 
 
+def _entries(count: int) -> str:
+    return f"{count} {'entry' if count == 1 else 'entries'}"
+
+
 def _bad_input(message: str) -> typer.Exit:
     err_console.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
     return typer.Exit(EXIT_BAD_INPUT)
@@ -49,7 +53,7 @@ def keygen(
 
     key = keys.write_new(out)
     console.print(f"wrote a new evidence signing key to {out}", highlight=False)
-    console.print(f"key id: {key.key_id}", highlight=False)
+    console.print(f"key id: {key.key_id}", highlight=False, soft_wrap=True)
 
 
 @app.command("sign")
@@ -66,6 +70,7 @@ def sign() -> None:
     console.print(
         f"{said}: tree size {head.tree_size:,}, root {head.root_hash.hex()}, key {head.key_id}",
         highlight=False,
+        soft_wrap=True,
     )
 
 
@@ -86,9 +91,10 @@ def export(
     except OSError as exc:
         raise _bad_input(f"{out}: cannot write it ({exc.strerror})") from None
     console.print(
-        f"wrote {len(bundle['entries'])} entries of case {case} under tree size "
+        f"wrote {_entries(len(bundle['entries']))} of case {case} under tree size "
         f"{bundle['tree_size']:,} to {out}",
         highlight=False,
+        soft_wrap=True,
     )
 
 
@@ -116,9 +122,10 @@ def verify(
     if not found.ok:
         raise typer.Exit(EXIT_MISMATCH)
     console.print(
-        f"verified: {found.entries} entries under a tree of size {found.tree_size:,} "
+        f"verified: {_entries(found.entries)} under a tree of size {found.tree_size:,} "
         f"signed by key {found.key_id}",
         highlight=False,
+        soft_wrap=True,
     )
 
 
@@ -148,6 +155,7 @@ def _print_audit(found: dict[str, object]) -> None:
         f"log {found['log_id']}: {found['stored']:,} of {found['size']:,} entries stored; "
         f"signed up to {found['signed_size']}",
         highlight=False,
+        soft_wrap=True,
     )
     for name, what in (
         ("altered", "bytes no longer match their leaf hash"),
@@ -156,7 +164,7 @@ def _print_audit(found: dict[str, object]) -> None:
     ):
         indexes = found[name]
         if indexes:
-            console.print(f"[red]{name}[/red] ({what}): {indexes}", highlight=False)
+            console.print(f"[red]{name}[/red] ({what}): {indexes}", highlight=False, soft_wrap=True)
     for name, what in (
         ("root_matches", "the root recomputed from the entries matches the signed head"),
         ("signature_valid", "the head's signature verifies"),
