@@ -7,7 +7,7 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -63,6 +63,14 @@ class Settings(BaseSettings):
     dispatch_lease_seconds: int = Field(default=120, ge=1)
     dispatch_expire_hours: int = Field(
         default=24, ge=1, description="A message not sent this long after its plan expires."
+    )
+
+    # Evidence: the Ed25519 key that signs the log's tree heads (see docs/evidence.md).
+    evidence_key: SecretStr | None = Field(
+        default=None, description="Base64 of the raw 32-byte Ed25519 seed."
+    )
+    evidence_key_file: Path | None = Field(
+        default=None, description="A file holding the key as `recoverly evidence keygen` writes it."
     )
 
     # Arrangements: how payments are applied and when a promise counts as kept.

@@ -36,7 +36,9 @@ from recoverly.compliance.windows import next_opening
 from recoverly.domain.cases import HoldKind
 from recoverly.domain.complaints import PAUSED_TEMPLATE
 from recoverly.domain.errors import RecoverlyError
+from recoverly.domain.evidence import Evidence, EvidenceKind
 from recoverly.domain.parties import REACHED_THROUGH
+from recoverly.evidence import log as evidence_log
 from recoverly.store import snapshot
 from recoverly.store.repositories import outbox as repo
 from recoverly.store.repositories import template_pauses as pauses
@@ -318,12 +320,37 @@ class Dispatcher:
     def _finish(self, item: Claimed, settled: Settlement, now: datetime) -> str:
         with self.engine.begin() as conn:
             held = repo.finish(conn, item, self.worker, settled, now)
+            if held and settled.status == repo.SENT:
+                # In the same transaction: a send is in the evidence log exactly when it
+                # is recorded, once (a lost lease records nothing, and logs nothing).
+                evidence_log.append(conn, [_sent_evidence(item, settled, now)], now)
         return settled.status if held else "lost_lease"
 
     def _postpone(self, item: Claimed, until: datetime, error: str, now: datetime) -> str:
         with self.engine.begin() as conn:
             held = repo.postpone(conn, item, self.worker, until=until, error=error, now=now)
         return "postponed" if held else "lost_lease"
+
+
+def _sent_evidence(item: Claimed, settled: Settlement, now: datetime) -> Evidence:
+    """The evidence of a send: which message went where through whom, and the SHA-256
+    of what it said; no name, address or text."""
+    return Evidence(
+        kind=EvidenceKind.MESSAGE_SENT,
+        tenant_id=item.tenant_id,
+        tenant=item.tenant,
+        at=now,
+        case_id=item.case_id,
+        facts=(
+            ("plan_id", item.plan_id),
+            ("channel", item.channel),
+            ("template", item.template),
+            ("template_version", settled.template_version),
+            ("locale", settled.locale),
+            ("content_sha256", settled.content_sha256),
+            ("provider_id", settled.provider_id),
+        ),
+    )
 
 
 def _failed(error: str | None) -> Settlement:

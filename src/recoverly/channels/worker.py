@@ -17,6 +17,7 @@ from recoverly.channels import registry
 from recoverly.channels.dispatcher import Dispatcher, utcnow
 from recoverly.channels.templates import load_catalog
 from recoverly.config import Settings
+from recoverly.evidence.log import sign_if_configured
 
 log = logging.getLogger("recoverly.dispatch")
 
@@ -50,6 +51,8 @@ class DispatchWorker:
                     report = await dispatcher.drain()
                     if report.claimed:
                         log.info("dispatched: %s", report.as_dict())
+                    if report.outcomes["sent"]:
+                        sign_if_configured(self.engine, self.settings, utcnow())
                 except Exception:  # a bad cycle must not kill the worker; the next retries
                     log.exception("dispatch cycle failed")
                 await asyncio.to_thread(self._stop.wait, self.interval)

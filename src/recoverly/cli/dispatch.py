@@ -45,8 +45,15 @@ def dispatch(
         return report.as_dict()
 
     report = asyncio.run(go())
+    head = None
+    if report["outcomes"].get("sent"):  # type: ignore[attr-defined]
+        from recoverly.evidence.log import sign_if_configured
+
+        head = sign_if_configured(engine, settings, utcnow())
     if as_json:
         print(json.dumps(report, sort_keys=True))
         return
     outcomes = ", ".join(f"{k} {v:,}" for k, v in report["outcomes"].items()) or "nothing due"  # type: ignore[attr-defined]
     console.print(f"claimed {report['claimed']:,}: {outcomes}", highlight=False)
+    if head is not None:
+        console.print(f"evidence: signed tree head of size {head.tree_size:,}", highlight=False)

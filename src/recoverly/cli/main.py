@@ -11,6 +11,7 @@ from recoverly.cli import (
     db,
     demo,
     dispatch,
+    evidence,
     imports,
     plan,
     privacy,
@@ -48,6 +49,7 @@ app.add_typer(plan.app, name="plan")
 app.command("dispatch")(dispatch.dispatch)
 app.add_typer(compliance.app, name="compliance")
 app.add_typer(privacy.app, name="privacy")
+app.add_typer(evidence.app, name="evidence")
 app.add_typer(report.app, name="report")
 app.add_typer(templates.app, name="templates")
 app.command("serve")(serve.serve)

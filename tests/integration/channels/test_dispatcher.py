@@ -4,6 +4,7 @@ provider once, whatever step a dispatcher dies at, and the send-time check holds
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
@@ -24,7 +25,7 @@ from recoverly.config import Settings
 from recoverly.ingest import service as ingest
 from recoverly.simulate.portfolio import PortfolioSpec, write_portfolio
 from recoverly.store.repositories import tenancy
-from recoverly.store.tables import contact_attempts, holds, outbox, plan_items
+from recoverly.store.tables import contact_attempts, evidence_entries, holds, outbox, plan_items
 from recoverly.strategy import service as strategies
 from recoverly.strategy.run import StrategyChoice, run_day
 
@@ -200,6 +201,78 @@ def test_two_hundred_crashes_lose_nothing_and_duplicate_nothing(
             .all()
         )
     assert sorted(recorded) == sorted(p for p, _, _ in rows)
+    # Evidence: each sent message is logged exactly once, whatever step a dispatcher died at.
+    logged = Counter(body["plan_id"] for body in _evidence(engine))
+    assert set(logged) == set(sent)
+    assert max(logged.values()) == 1
+
+
+def _evidence(engine: Engine) -> list[dict[str, object]]:
+    """The evidence log's entries, decoded, in order."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(evidence_entries.c.entry).order_by(evidence_entries.c.entry_index)
+        ).scalars()
+        return [json.loads(r) for r in rows]
+
+
+def test_each_sent_message_is_logged_once_as_evidence_and_blocked_ones_are_not(
+    engine: Engine,
+    tmp_path: Path,
+    smtp_server: SandboxSmtpServer,
+    sms_provider: SandboxSmsProvider,
+) -> None:
+    tenant_id = _setup(engine, tmp_path, accounts=40)
+    with engine.begin() as conn:
+        cases = sorted(
+            conn.execute(select(plan_items.c.case_id).where(plan_items.c.tenant_id == tenant_id))
+            .scalars()
+            .all()
+        )
+        for case_id in cases[::2]:  # every other case disputes its debt after planning
+            conn.execute(
+                insert(holds).values(
+                    tenant_id=tenant_id,
+                    case_id=case_id,
+                    kind="dispute",
+                    starts_at=START,
+                    reason="debtor disputes the debt",
+                    created_at=START,
+                )
+            )
+    _drive(engine, _adapters(smtp_server, sms_provider), Clock(START))
+    rows = _rows(engine, tenant_id)
+    sent = {p for p, _, s in rows if s == "sent"}
+    blocked = {p for p, _, s in rows if s == "blocked"}
+    assert sent
+    assert blocked
+    entries = _evidence(engine)
+    assert [e["index"] for e in entries] == list(range(len(entries)))
+    assert sorted(e["plan_id"] for e in entries) == sorted(sent)
+    with engine.connect() as conn:
+        outboxed = {
+            r.plan_id: r
+            for r in conn.execute(select(outbox).where(outbox.c.tenant_id == tenant_id))
+        }
+    for entry in entries:
+        row = outboxed[str(entry["plan_id"])]
+        assert entry["kind"] == "message_sent"
+        assert entry["tenant"] == "acme"
+        assert (entry["channel"], entry["template"]) == (row.channel, row.template)
+        assert entry["content_sha256"] == row.content_sha256
+        assert entry["provider_id"] == row.provider_id
+        assert (entry["locale"], entry["template_version"]) == (row.locale, row.template_version)
+        assert set(entry) == {
+            "index", "kind", "tenant", "case_id", "at", "plan_id", "channel", "template",
+            "template_version", "locale", "content_sha256", "provider_id",
+        }  # fmt: skip
+    # No personal data in clear: no address a message went to appears in the log.
+    addresses = {m.to for m in sms_provider.messages()} | {
+        d.message["To"] for d in smtp_server.deliveries()
+    }
+    text = json.dumps(entries)
+    assert addresses
+    assert not [a for a in addresses if a in text]
 
 
 def test_a_dispute_after_planning_stops_the_message_at_send_time(

@@ -2,7 +2,7 @@
 
 ``person`` writes one debtor's whole history: contact points with consent, an account with
 free-form attributes, a case, a hold, a strategy position, a planned and sent letter (its
-PDF in the blob store) with a provider error, a blocked contact, a contact attempt, a
+PDF in the blob store, its evidence entry) with a provider error, a blocked contact, a contact attempt, a
 promise, a payment with a payer reference and its allocation, a complaint with its
 narrative and answers, a QA alert quoting the debtor, and a personal-data read. Each
 personal string is returned, so a test can look for it anywhere in the database.
@@ -17,6 +17,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select
 
+from recoverly.domain.evidence import Evidence, EvidenceKind
+from recoverly.evidence import log as evidence_log
 from recoverly.store.base import metadata
 from recoverly.store.blobs import LocalBlobStore
 from recoverly.store.tables import (
@@ -36,6 +38,7 @@ from recoverly.store.tables import (
     plan_items,
     promises,
     qa_alerts,
+    tenants,
 )
 
 
@@ -206,6 +209,15 @@ def person(
             sent_at=early,
         )
     )
+    sent = Evidence(
+        EvidenceKind.MESSAGE_SENT,
+        tenant_id,
+        conn.execute(select(tenants.c.name).where(tenants.c.id == tenant_id)).scalar_one(),
+        early,
+        case_id,
+        (("plan_id", plan_id), ("channel", "letter"), ("provider_id", letter)),
+    )
+    evidence_log.append(conn, [sent], early)
     conn.execute(
         insert(plan_blocks).values(
             tenant_id=tenant_id,

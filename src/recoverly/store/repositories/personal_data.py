@@ -46,6 +46,7 @@ from recoverly.store.tables import (
     contact_points,
     debtors,
     erasures,
+    evidence_entries,
     holds,
     legal_holds,
     outbox,
@@ -95,6 +96,9 @@ HOLDINGS: tuple[Holding, ...] = (
     Holding(qa_alerts, Link.CASE, "kept; quoted words and review notes erased"),
     Holding(personal_data_reads, Link.DEBTOR, "kept (the audit of reads)"),
     Holding(erasures, Link.DEBTOR, "kept (the audit of erasures)"),
+    # Append-only: erasing an entry would break every proof above it, so entries hold no
+    # personal data in clear (ids, kinds, times, SHA-256 of what was said).
+    Holding(evidence_entries, Link.CASE, "kept (the evidence log; no personal data in clear)"),
 )
 
 NOT_ABOUT_A_DEBTOR: Mapping[str, str] = {
@@ -106,6 +110,8 @@ NOT_ABOUT_A_DEBTOR: Mapping[str, str] = {
     "daily_runs": "run summaries: counts only",
     "template_pauses": "templates taken out of use",
     "delivery_receipts": "provider ids and outcomes; reach a debtor only through the outbox",
+    "evidence_log": "the log's id and position counter",
+    "tree_heads": "signed roots of the evidence log",
 }
 
 
@@ -135,6 +141,8 @@ def _json_safe(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, Decimal):
         return format(value, "f")
+    if isinstance(value, bytes):  # evidence entries and hashes, as their bundles spell hashes
+        return value.hex()
     return value
 
 

@@ -13,6 +13,7 @@ from recoverly.store.tables.events import (
     payments,
     promises,
 )
+from recoverly.store.tables.evidence import evidence_entries, evidence_log, tree_heads
 from recoverly.store.tables.imports import import_runs
 from recoverly.store.tables.outbox import delivery_receipts, outbox
 from recoverly.store.tables.parties import contact_points, debtors
@@ -35,6 +36,8 @@ __all__ = [
     "debtors",
     "delivery_receipts",
     "erasures",
+    "evidence_entries",
+    "evidence_log",
     "holds",
     "import_runs",
     "legal_holds",
@@ -49,5 +52,6 @@ __all__ = [
     "strategies",
     "template_pauses",
     "tenants",
+    "tree_heads",
     "users",
 ]

@@ -1,0 +1,94 @@
+"""Appending to the evidence log and signing its tree heads.
+
+Appends run inside the caller's transaction, so an event is logged exactly when what it
+records is committed (a message's ``sent`` and its entry commit together, or neither).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import Connection, Engine
+
+from recoverly.config import Settings
+from recoverly.domain.evidence import Evidence, TreeHead, tree_head_message
+from recoverly.domain.merkle import MerkleTree, leaf_hash
+from recoverly.evidence import keys
+from recoverly.evidence.errors import LogTampered, NothingSigned
+from recoverly.evidence.keys import SigningKey
+from recoverly.store.repositories import evidence as repo
+
+
+def append(conn: Connection, events: Sequence[Evidence], now: datetime) -> list[int]:
+    """Append ``events`` in order, in the caller's transaction; returns their positions.
+
+    The log stays locked for other appenders until that transaction ends.
+    """
+    if not events:
+        return []
+    _, first = repo.reserve(conn, len(events), now)
+    stored = []
+    for offset, event in enumerate(events):
+        entry = event.entry(first + offset)
+        stored.append(
+            repo.StoredEntry(
+                index=first + offset,
+                tenant_id=event.tenant_id,
+                kind=event.kind.value,
+                case_id=event.case_id,
+                entry=entry,
+                leaf_hash=leaf_hash(entry),
+            )
+        )
+    repo.add_entries(conn, stored, now)
+    return [e.index for e in stored]
+
+
+def sign(conn: Connection, key: SigningKey, now: datetime) -> tuple[TreeHead, bool]:
+    """Sign a head over everything appended so far; returns it and whether it is new.
+
+    Refuses to sign over a log that no longer extends its last signed head (a signature
+    must never launder an edit): the stored leaves must reproduce that head's root.
+    """
+    state = repo.log_state(conn)
+    if state is None or state[1] == 0:
+        raise NothingSigned("the evidence log is empty: nothing to sign")
+    log_id, size = state
+    previous = repo.latest_head(conn, log_id)
+    if previous and previous.tree_size == size and previous.key_id == key.key_id:
+        return previous, False
+    leaves = repo.leaf_hashes(conn, size)
+    if len(leaves) != size:
+        raise LogTampered(
+            f"the log holds {len(leaves)} of its {size} entries: "
+            "run `recoverly evidence audit` to see which are missing"
+        )
+    tree = MerkleTree(leaves)
+    if previous and tree.root_at(previous.tree_size) != previous.root_hash:
+        raise LogTampered(
+            f"the first {previous.tree_size} entries no longer match their signed head: "
+            "run `recoverly evidence audit`"
+        )
+    head = TreeHead(
+        log_id=log_id,
+        tree_size=size,
+        root_hash=tree.root,
+        signature=key.sign(tree_head_message(log_id, size, tree.root)),
+        key_id=key.key_id,
+        public_key=key.public_key,
+        signed_at=now,
+    )
+    repo.add_head(conn, head)
+    return head, True
+
+
+def sign_if_configured(engine: Engine, settings: Settings, now: datetime) -> TreeHead | None:
+    """Sign a head when a signing key is configured (after a dispatch run, say); without
+    one, entries wait for the next ``recoverly evidence sign``."""
+    key = keys.configured(settings)
+    if key is None:
+        return None
+    with engine.begin() as conn:
+        head, _ = sign(conn, key, now)
+    return head

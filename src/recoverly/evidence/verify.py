@@ -1,0 +1,123 @@
+"""Checking an evidence bundle with nothing but the bundle: offline, no database.
+
+Checks, each named in what it reports: the bundle's shape; that ``key_id`` (when given)
+is the public key's; the Ed25519 signature over
+``recoverly-tree-head:v1:<log_id>:<tree_size>:<root_hash hex>``; and for each entry, that
+its bytes are canonical JSON naming its own index, and that its leaf hash climbs its
+inclusion proof to the signed root. A verified bundle proves the entries are in the log
+that key signed; whether that key is the operator's is for the reader to check against
+the key id the operator publishes (``--key-id``).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import rfc8785
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from recoverly.domain.errors import InvalidInput
+from recoverly.domain.evidence import tree_head_message
+from recoverly.domain.merkle import HASH_SIZE, leaf_hash, verify_inclusion
+from recoverly.evidence.keys import key_id
+
+
+@dataclass
+class Verification:
+    """What checking a bundle found: empty ``failures`` means every check passed."""
+
+    key_id: str
+    tree_size: int
+    entries: int
+    failures: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+_KINDS = {str: "a string", int: "an integer", list: "a list"}
+
+
+def _field(data: dict[str, Any], name: str, kind: type, where: str = "bundle") -> Any:
+    value = data.get(name)
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise InvalidInput(f"{where}: field {name!r} must be {_KINDS[kind]}; got {value!r:.60}")
+    return value
+
+
+def _hex(text: str, name: str) -> bytes:
+    try:
+        raw = bytes.fromhex(text)
+    except ValueError:
+        raise InvalidInput(f"{name}: not hex") from None
+    if len(raw) != HASH_SIZE:
+        raise InvalidInput(f"{name}: must be {HASH_SIZE} bytes; got {len(raw)}")
+    return raw
+
+
+def _b64(text: str, name: str) -> bytes:
+    try:
+        return base64.b64decode(text, validate=True)
+    except binascii.Error:
+        raise InvalidInput(f"{name}: not base64") from None
+
+
+def verify_bundle(data: object, expected_key_id: str | None = None) -> Verification:
+    """Check a parsed bundle. A malformed one raises ``InvalidInput`` naming the field;
+    a well-formed one that fails a check returns the failures, one per check and entry.
+
+    Args:
+        data: the bundle as parsed from its JSON.
+        expected_key_id: the signer's key id as published, when the reader has it.
+    """
+    if not isinstance(data, dict):
+        raise InvalidInput("bundle: must be a JSON object")
+    log_id = _field(data, "log_id", str)
+    tree_size = _field(data, "tree_size", int)
+    root_hash = _hex(_field(data, "root_hash", str), "root_hash")
+    signature = _b64(_field(data, "signature", str), "signature")
+    public_key = _b64(_field(data, "public_key", str), "public_key")
+    entries = _field(data, "entries", list)
+    found = Verification(key_id=key_id(public_key), tree_size=tree_size, entries=len(entries))
+    fail = found.failures.append
+
+    if "key_id" in data and data["key_id"] != found.key_id:
+        fail(f"key id: the bundle names {data['key_id']!r}, its public key is {found.key_id}")
+    if expected_key_id is not None and expected_key_id != found.key_id:
+        fail(f"key id: signed by {found.key_id}, not the expected {expected_key_id}")
+    try:
+        Ed25519PublicKey.from_public_bytes(public_key).verify(
+            signature, tree_head_message(log_id, tree_size, root_hash)
+        )
+    except (InvalidSignature, ValueError):
+        fail("signature: the tree head's signature does not verify with the public key")
+
+    for n, item in enumerate(entries):
+        where = f"entries[{n}]"
+        if not isinstance(item, dict):
+            raise InvalidInput(f"{where}: must be a JSON object")
+        index = _field(item, "index", int, where)
+        entry = _b64(_field(item, "entry", str, where), f"{where}.entry")
+        proof = [
+            _hex(p, f"{where}.inclusion_proof") if isinstance(p, str) else b""
+            for p in _field(item, "inclusion_proof", list, where)
+        ]
+        if not verify_inclusion(leaf_hash(entry), index, tree_size, proof, root_hash):
+            fail(f"inclusion: entry {index} is not under the signed root by its proof")
+        try:
+            body = json.loads(entry)
+            canonical = rfc8785.dumps(body) == entry
+        except (ValueError, rfc8785.CanonicalizationError):
+            body, canonical = None, False
+        if not canonical:
+            fail(f"entry {index}: not canonical JSON (RFC 8785)")
+        elif not isinstance(body, dict) or body.get("index") != index:
+            named = body.get("index") if isinstance(body, dict) else None
+            fail(f"entry {index}: its bytes name another position ({named!r})")
+    return found

@@ -1,0 +1,59 @@
+"""The evidence log: its identity and index counter, its entries, and its signed heads.
+
+One log per installation (its ``log_id`` is in every signed head); entries carry the
+tenant they belong to so that a tenant's bundle holds only its own entries, but their
+positions are shared. ``evidence_log`` is a single row whose ``next_index`` is the lock
+every append takes: indexes are handed out in commit order, without gaps.
+"""
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+)
+
+from recoverly.store.base import BigId, Code, UTCDateTime, metadata
+
+evidence_log = Table(
+    "evidence_log",
+    metadata,
+    Column("id", Integer, nullable=False),
+    Column("log_id", String(64), nullable=False),
+    Column("next_index", BigInteger, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("id"),
+    CheckConstraint("id = 1", name="single_row"),
+)
+
+evidence_entries = Table(
+    "evidence_entries",
+    metadata,
+    Column("entry_index", BigInteger, nullable=False, autoincrement=False),
+    Column("tenant_id", BigId, ForeignKey("tenants.id"), nullable=False),
+    Column("kind", Code(32), nullable=False),
+    Column("case_id", String(80)),
+    Column("entry", LargeBinary, nullable=False),  # canonical JSON (RFC 8785)
+    Column("leaf_hash", LargeBinary(32), nullable=False),
+    Column("appended_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("entry_index"),
+)
+Index("ix_evidence_entries_case", evidence_entries.c.tenant_id, evidence_entries.c.case_id)
+
+tree_heads = Table(
+    "tree_heads",
+    metadata,
+    Column("tree_size", BigInteger, nullable=False, autoincrement=False),
+    Column("key_id", String(64), nullable=False),
+    Column("root_hash", LargeBinary(32), nullable=False),
+    Column("signature", LargeBinary(64), nullable=False),
+    Column("public_key", LargeBinary(32), nullable=False),
+    Column("signed_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("tree_size", "key_id"),
+)

@@ -1,0 +1,106 @@
+"""``recoverly evidence``: keygen, sign, export, verify and audit as a user runs them."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import stat
+import subprocess
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import update
+
+from recoverly.domain.evidence import Evidence, EvidenceKind
+from recoverly.evidence import log
+from recoverly.store import session
+from recoverly.store.repositories import tenancy
+from recoverly.store.tables import evidence_entries
+from tests.integration.cli.test_import_cli import RECOVERLY
+
+AT = datetime(2026, 3, 9, 10, 0, tzinfo=UTC)
+
+
+def run(url: str, key: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = dict(
+        os.environ, RECOVERLY_DATABASE_URL=url, RECOVERLY_EVIDENCE_KEY_FILE=str(key), COLUMNS="200"
+    )
+    env.pop("RECOVERLY_EVIDENCE_KEY", None)
+    return subprocess.run(
+        [str(RECOVERLY), "evidence", *args], env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def _append(url: str, count: int) -> None:
+    engine = session.open_engine(url)
+    with engine.begin() as conn:
+        tenant_id = tenancy.ensure_tenant(conn, "acme", AT)
+        log.append(
+            conn,
+            [
+                Evidence(EvidenceKind.MESSAGE_SENT, tenant_id, "acme", AT, f"C{n % 2}")
+                for n in range(count)
+            ],
+            AT,
+        )
+
+
+def test_keygen_sign_export_verify_audit(database_url: str, tmp_path: Path) -> None:
+    key = tmp_path / "evidence.key"
+    made = run(database_url, key, "keygen", "--out", str(key))
+    assert made.returncode == 0, made.stderr
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600
+    assert len(base64.b64decode(key.read_text())) == 32
+    assert run(database_url, key, "keygen", "--out", str(key)).returncode == 2  # no overwrite
+
+    _append(database_url, 9)
+    signed = run(database_url, key, "sign")
+    assert signed.returncode == 0, signed.stderr
+    assert "tree size 9" in signed.stdout
+
+    bundle = tmp_path / "c1.json"
+    done = run(
+        database_url, key, "export", "--case", "C1", "--tenant", "acme", "--out", str(bundle)
+    )
+    assert done.returncode == 0, done.stderr
+    assert "wrote 4 entries" in done.stdout
+    checked = run(database_url, key, "verify", str(bundle))
+    assert checked.returncode == 0, checked.stderr
+    assert "verified: 4 entries under a tree of size 9" in checked.stdout
+    assert run(database_url, key, "verify", str(bundle), "--key-id", "0" * 64).returncode == 1
+
+    data = json.loads(bundle.read_text())
+    data["tree_size"] = 10
+    bundle.write_text(json.dumps(data))
+    refused = run(database_url, key, "verify", str(bundle))
+    assert refused.returncode == 1
+    assert "FAILED signature" in refused.stderr
+
+    audited = run(database_url, key, "audit", "--json")
+    assert audited.returncode == 0, audited.stdout
+    assert json.loads(audited.stdout)["ok"] is True
+    with session.open_engine(database_url).begin() as conn:
+        conn.execute(
+            update(evidence_entries)
+            .where(evidence_entries.c.entry_index == 5)
+            .values(entry=b'{"index":5}')
+        )
+    audited = run(database_url, key, "audit")
+    assert audited.returncode == 1
+    assert "altered (bytes no longer match their leaf hash): [5]" in audited.stdout
+
+
+def test_bad_input_exits_2_with_a_message(database_url: str, tmp_path: Path) -> None:
+    key = tmp_path / "none.key"
+    bundle = tmp_path / "b.json"
+    bundle.write_text('{"log_id": "x", "tree_size": "nine"}')
+    bad = run(database_url, key, "verify", str(bundle))
+    assert bad.returncode == 2
+    assert "field 'tree_size' must be an integer" in bad.stderr
+    missing = run(database_url, key, "sign")
+    assert missing.returncode == 2
+    assert "none.key: cannot read it" in missing.stderr
+    _append(database_url, 1)
+    nothing = run(database_url, key, "export", "--case", "C1", "--out", str(bundle))
+    assert nothing.returncode == 2
