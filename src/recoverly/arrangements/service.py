@@ -11,8 +11,9 @@ import polars as pl
 from sqlalchemy import Connection, bindparam, select, update
 
 from recoverly.arrangements import allocation, promises
-from recoverly.domain.cases import HoldKind, Stage
+from recoverly.domain.cases import Hold, HoldKind, Stage
 from recoverly.domain.events import Outcome
+from recoverly.evidence import log as evidence_log
 from recoverly.store import bulk
 from recoverly.store.frames import query_frame
 from recoverly.store.tables import (
@@ -226,8 +227,9 @@ def holds_from_outcomes(
                 )
             ).first()
             if exists is None:
-                conn.execute(
-                    holds.insert().values(
+                hold_id = conn.execute(
+                    holds.insert()
+                    .values(
                         tenant_id=tenant_id,
                         case_id=case_id,
                         kind=kind,
@@ -236,6 +238,17 @@ def holds_from_outcomes(
                         reason=f"debtor: {outcome.replace('_', ' ')}",
                         created_at=now,
                     )
+                    .returning(holds.c.id)
+                ).scalar_one()
+                placed = Hold(HoldKind(kind), at, None, hold_id=hold_id)
+                evidence_log.hold_changed(
+                    conn,
+                    tenant_id,
+                    case_id,
+                    placed,
+                    released=False,
+                    by="debtor: " + outcome,
+                    now=now,
                 )
                 opened += 1
     return opened

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import socket
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -97,6 +97,9 @@ class DispatchReport:
             "outcomes": dict(sorted(self.outcomes.items())),
             "sent_by_channel": dict(sorted(self.by_channel.items())),
         }
+
+
+PROVIDER_OPT_OUT = "provider.opted_out"  # the provider refused: the number texted STOP
 
 
 class Dispatcher:
@@ -223,7 +226,8 @@ class Dispatcher:
         if broken:
             error = "; ".join(f"{rule}: {message}" for rule, message in broken)
             self.checkpoint("checked", item.plan_id)
-            return self._finish(item, Settlement(repo.BLOCKED, error=error), now)
+            blocked = Settlement(repo.BLOCKED, error=error)
+            return self._finish(item, blocked, now, [rule for rule, _ in broken])
         self.checkpoint("checked", item.plan_id)
         try:
             message, rendered = self._render(item, time_barred)
@@ -250,7 +254,8 @@ class Dispatcher:
                     now=now,
                 )
             error = "; ".join(f'{a.rule}: "{a.text}"' for a in said)
-            return self._finish(item, Settlement(repo.BLOCKED, error=error), now)
+            blocked = Settlement(repo.BLOCKED, error=error)
+            return self._finish(item, blocked, now, [a.rule for a in said])
         adapter = self.adapters.get(item.channel)
         if adapter is None:
             return self._finish(item, _failed(f"no provider is configured for {item.channel}"), now)
@@ -276,7 +281,8 @@ class Dispatcher:
             # every case of every holder of the number, as if it had reached us.
             with self.engine.begin() as conn:
                 apply_reply(conn, message.to, Reply.STOP, now)
-            status = self._finish(item, Settlement(repo.BLOCKED, error=result.error), now)
+            blocked = Settlement(repo.BLOCKED, error=result.error)
+            status = self._finish(item, blocked, now, [PROVIDER_OPT_OUT])
         elif item.attempts >= self.policy.max_attempts:
             error = f"gave up after {item.attempts} attempts: {result.error}"
             status = self._finish(item, Settlement(repo.DEAD, outcome="failed", error=error), now)
@@ -317,13 +323,17 @@ class Dispatcher:
         )
         return message, rendered
 
-    def _finish(self, item: Claimed, settled: Settlement, now: datetime) -> str:
+    def _finish(
+        self, item: Claimed, settled: Settlement, now: datetime, rules: Sequence[str] = ()
+    ) -> str:
+        """Record what became of the message; a send, or a block by ``rules``, goes to
+        the evidence log in the same transaction (a lost lease records and logs nothing)."""
         with self.engine.begin() as conn:
             held = repo.finish(conn, item, self.worker, settled, now)
             if held and settled.status == repo.SENT:
-                # In the same transaction: a send is in the evidence log exactly when it
-                # is recorded, once (a lost lease records nothing, and logs nothing).
                 evidence_log.append(conn, [_sent_evidence(item, settled, now)], now)
+            elif held and settled.status == repo.BLOCKED:
+                evidence_log.append(conn, [_blocked_evidence(item, rules, now)], now)
         return settled.status if held else "lost_lease"
 
     def _postpone(self, item: Claimed, until: datetime, error: str, now: datetime) -> str:
@@ -349,6 +359,23 @@ def _sent_evidence(item: Claimed, settled: Settlement, now: datetime) -> Evidenc
             ("locale", settled.locale),
             ("content_sha256", settled.content_sha256),
             ("provider_id", settled.provider_id),
+        ),
+    )
+
+
+def _blocked_evidence(item: Claimed, rules: Sequence[str], now: datetime) -> Evidence:
+    """The evidence of a message the rules stopped: which one, and the rules by name."""
+    return Evidence(
+        kind=EvidenceKind.COMPLIANCE_BLOCK,
+        tenant_id=item.tenant_id,
+        tenant=item.tenant,
+        at=now,
+        case_id=item.case_id,
+        facts=(
+            ("plan_id", item.plan_id),
+            ("channel", item.channel),
+            ("template", item.template),
+            ("rules", ",".join(sorted(set(rules)))),
         ),
     )
 

@@ -15,15 +15,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import ColumnElement, Connection, select, update
 
-from recoverly.domain.cases import HoldKind
+from recoverly.domain.cases import Hold, HoldKind
 from recoverly.domain.events import Channel
 from recoverly.domain.parties import ContactKind
+from recoverly.evidence import log as evidence_log
 from recoverly.store.tables import cases, contact_points, holds
 
 STOP_WORDS = frozenset(
@@ -31,6 +32,7 @@ STOP_WORDS = frozenset(
 )
 START_WORDS = frozenset(["start", "unstop", "yes"])
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
+BY_TEXT = "debtor: text message"  # who placed or lifted the opt-out
 
 
 class Reply(StrEnum):
@@ -104,25 +106,38 @@ def _active(tenant_id: int, case_id: str, at: datetime) -> list[ColumnElement[bo
 def _stop(conn: Connection, tenant_id: int, case_id: str, at: datetime) -> int:
     if conn.execute(select(holds.c.id).where(*_active(tenant_id, case_id, at))).first():
         return 0
-    conn.execute(
-        holds.insert().values(
+    hold = Hold(HoldKind.OPT_OUT, at, None, BY_TEXT, Channel.SMS.value)
+    hold_id = conn.execute(
+        holds.insert()
+        .values(
             tenant_id=tenant_id,
             case_id=case_id,
-            kind=HoldKind.OPT_OUT.value,
-            channel=Channel.SMS.value,
+            kind=hold.kind.value,
+            channel=hold.channel,
             starts_at=at,
             ends_at=None,
             reason="debtor: texted stop",
             created_at=at,
         )
-    )
+        .returning(holds.c.id)
+    ).scalar_one()
+    placed = replace(hold, hold_id=hold_id)
+    evidence_log.hold_changed(conn, tenant_id, case_id, placed, released=False, by=BY_TEXT, now=at)
     return 1
 
 
 def _start(conn: Connection, tenant_id: int, case_id: str, at: datetime) -> int:
-    ended = conn.execute(
-        update(holds)
-        .where(*_active(tenant_id, case_id, at))
-        .values(ends_at=at, reason=holds.c.reason + "; released: debtor texted start")
-    )
-    return ended.rowcount
+    active = conn.execute(
+        select(holds.c.id, holds.c.starts_at).where(*_active(tenant_id, case_id, at))
+    ).all()
+    for hold_id, starts_at in active:
+        conn.execute(
+            update(holds)
+            .where(holds.c.id == hold_id)
+            .values(ends_at=at, reason=holds.c.reason + "; released: debtor texted start")
+        )
+        lifted = Hold(HoldKind.OPT_OUT, starts_at, at, BY_TEXT, Channel.SMS.value, hold_id)
+        evidence_log.hold_changed(
+            conn, tenant_id, case_id, lifted, released=True, by=BY_TEXT, now=at
+        )
+    return len(active)

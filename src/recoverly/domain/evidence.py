@@ -23,6 +23,9 @@ TREE_HEAD_PREFIX = "recoverly-tree-head:v1"
 
 class EvidenceKind(StrEnum):
     MESSAGE_SENT = "message_sent"
+    COMPLIANCE_BLOCK = "compliance_block"  # a message the rules stopped at send time
+    HOLD_PLACED = "hold_placed"  # a dispute, cease request, opt-out… takes effect
+    HOLD_RELEASED = "hold_released"
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,12 +12,14 @@ from datetime import datetime
 from sqlalchemy import Connection, Engine
 
 from recoverly.config import Settings
-from recoverly.domain.evidence import Evidence, TreeHead, tree_head_message
+from recoverly.domain.cases import Hold
+from recoverly.domain.evidence import Evidence, EvidenceKind, TreeHead, tree_head_message
 from recoverly.domain.merkle import MerkleTree, leaf_hash
 from recoverly.evidence import keys
 from recoverly.evidence.errors import LogTampered, NothingSigned
 from recoverly.evidence.keys import SigningKey
 from recoverly.store.repositories import evidence as repo
+from recoverly.store.repositories import tenancy
 
 
 def append(conn: Connection, events: Sequence[Evidence], now: datetime) -> list[int]:
@@ -43,6 +45,37 @@ def append(conn: Connection, events: Sequence[Evidence], now: datetime) -> list[
         )
     repo.add_entries(conn, stored, now)
     return [e.index for e in stored]
+
+
+def hold_changed(
+    conn: Connection,
+    tenant_id: int,
+    case_id: str,
+    hold: Hold,
+    *,
+    released: bool,
+    by: str,
+    now: datetime,
+) -> None:
+    """Log that a hold took effect or was lifted, in the caller's transaction: which
+    kind, on which channel, by whom; never the reason's words (they may name people)."""
+    kind = EvidenceKind.HOLD_RELEASED if released else EvidenceKind.HOLD_PLACED
+    event = Evidence(
+        kind=kind,
+        tenant_id=tenant_id,
+        tenant=tenancy.tenant_name(conn, tenant_id),
+        at=now,
+        case_id=case_id,
+        facts=(
+            ("hold", hold.kind.value),
+            ("hold_id", hold.hold_id),
+            ("channel", hold.channel),
+            ("starts_at", hold.starts_at.isoformat()),
+            ("ends_at", None if hold.ends_at is None else hold.ends_at.isoformat()),
+            ("by", by),
+        ),
+    )
+    append(conn, [event], now)
 
 
 def sign(conn: Connection, key: SigningKey, now: datetime) -> tuple[TreeHead, bool]:

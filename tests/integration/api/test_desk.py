@@ -261,3 +261,29 @@ def test_may_i_call_at_work_is_a_question_of_its_own(desk: Api) -> None:
     assert "1006.6(b)(3)" in at_work["reasons"][0]["rule"]
     assert desk.ok(check, role=Role.AGENT, **at)["decision"] == "allow"  # at home
     assert desk.get(check, role=Role.AGENT, place="office", **at).status_code == 422
+
+
+def test_holds_placed_and_lifted_are_in_the_evidence_log(desk: Api, engine: Engine) -> None:
+    import json
+
+    from recoverly.store.tables import evidence_entries
+
+    body = {"kind": "opt_out", "channel": "sms", "reason": "Alvin's wife said stop"}
+    hold = _post(desk, f"/cases/{CASE}/holds", body).json()
+    release = f"/cases/{CASE}/holds/{hold['hold_id']}/release"
+    assert _post(desk, release, {"reason": "opted in"}, role=Role.SUPERVISOR).status_code == 200
+    with engine.connect() as conn:
+        logged = [
+            json.loads(row.entry)
+            for row in conn.execute(
+                select(evidence_entries.c.entry)
+                .where(evidence_entries.c.case_id == CASE)
+                .order_by(evidence_entries.c.entry_index)
+            )
+        ]
+    assert [e["kind"] for e in logged] == ["hold_placed", "hold_released"]
+    assert {(e["hold"], e["channel"], e["hold_id"]) for e in logged} == {
+        ("opt_out", "sms", hold["hold_id"])
+    }
+    assert logged[1]["ends_at"] is not None
+    assert all("wife" not in json.dumps(e) for e in logged)  # never the reason's words

@@ -11,7 +11,7 @@ from sqlalchemy import Engine, select
 
 from recoverly.channels.adapters.twilio import compute_signature
 from recoverly.config import get_settings
-from recoverly.store.tables import holds
+from recoverly.store.tables import evidence_entries, holds
 from tests.integration.api.conftest import Api
 
 PATH = "/api/v1/webhooks/twilio/inbound"
@@ -66,6 +66,12 @@ def test_stop_then_start(inbound: Api, engine: Engine) -> None:
     )
     assert _text(inbound, ALICE, "START") == 204
     assert _sms_opt_outs(engine) == [("C-A-D1", False)]
+    e = evidence_entries.c
+    with engine.connect() as conn:
+        logged = conn.execute(
+            select(e.kind).where(e.case_id == "C-A-D1").order_by(e.entry_index)
+        ).scalars()
+        assert list(logged) == ["hold_placed", "hold_released"]  # the repeat logged nothing
 
 
 def test_a_forged_or_unknown_text_changes_nothing(inbound: Api, engine: Engine) -> None:

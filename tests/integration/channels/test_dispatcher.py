@@ -216,7 +216,7 @@ def _evidence(engine: Engine) -> list[dict[str, object]]:
         return [json.loads(r) for r in rows]
 
 
-def test_each_sent_message_is_logged_once_as_evidence_and_blocked_ones_are_not(
+def test_each_message_is_logged_once_as_sent_or_blocked(
     engine: Engine,
     tmp_path: Path,
     smtp_server: SandboxSmtpServer,
@@ -246,9 +246,15 @@ def test_each_sent_message_is_logged_once_as_evidence_and_blocked_ones_are_not(
     blocked = {p for p, _, s in rows if s == "blocked"}
     assert sent
     assert blocked
-    entries = _evidence(engine)
-    assert [e["index"] for e in entries] == list(range(len(entries)))
+    logged = _evidence(engine)
+    assert [e["index"] for e in logged] == list(range(len(logged)))
+    entries = [e for e in logged if e["kind"] == "message_sent"]
+    stopped = [e for e in logged if e["kind"] == "compliance_block"]
+    assert len(entries) + len(stopped) == len(logged)
     assert sorted(e["plan_id"] for e in entries) == sorted(sent)
+    # each blocked message is logged once, with the rules that stopped it by name
+    assert sorted(e["plan_id"] for e in stopped) == sorted(blocked)
+    assert {e["rules"] for e in stopped} == {"hold.dispute"}
     with engine.connect() as conn:
         outboxed = {
             r.plan_id: r

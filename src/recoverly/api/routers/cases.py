@@ -23,6 +23,7 @@ from recoverly.domain.cases import Hold, Stage
 from recoverly.domain.errors import InvalidInput, InvalidMoney, UnknownCurrency
 from recoverly.domain.money import Money
 from recoverly.domain.roles import PersonalField, Role
+from recoverly.evidence import log as evidence_log
 from recoverly.store.repositories import cases
 from recoverly.store.repositories.tenancy import Principal
 
@@ -148,6 +149,9 @@ def place_hold(
         channel=None if body.channel is None else body.channel.value,
     )
     placed = cases.place_hold(conn, caller.tenant_id, case_id, hold, now)
+    evidence_log.hold_changed(
+        conn, caller.tenant_id, case_id, placed, released=False, by=caller.subject, now=now
+    )
     conn.commit()
     return HoldOut.of(placed, now)
 
@@ -171,6 +175,9 @@ def release_hold(
 ) -> HoldOut:
     released = cases.release_hold(
         conn, caller.tenant_id, case_id, hold_id, now, f"{body.reason} ({caller.subject})"
+    )
+    evidence_log.hold_changed(
+        conn, caller.tenant_id, case_id, released, released=True, by=caller.subject, now=now
     )
     conn.commit()
     return HoldOut.of(released, now)

@@ -38,6 +38,11 @@ def tenant_id(conn: Connection, name: str) -> int:
     return int(found)
 
 
+def tenant_name(conn: Connection, tenant_id: int) -> str:
+    found: str = conn.execute(select(tenants.c.name).where(tenants.c.id == tenant_id)).scalar_one()
+    return found
+
+
 def create_tenant(conn: Connection, name: str, now: datetime) -> int:
     if not name or len(name) > 64 or not name.replace("-", "").replace("_", "").isalnum():
         raise InvalidInput(f"tenant name must be 1-64 letters, digits, '-' or '_'; got {name!r}")
