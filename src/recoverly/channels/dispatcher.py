@@ -345,28 +345,29 @@ class Dispatcher:
 def _sent_evidence(item: Claimed, settled: Settlement, now: datetime) -> Evidence:
     """The evidence of a send: which message went where through whom, and the SHA-256
     of what it said; no name, address or text."""
-    return Evidence(
-        kind=EvidenceKind.MESSAGE_SENT,
-        tenant_id=item.tenant_id,
-        tenant=item.tenant,
-        at=now,
-        case_id=item.case_id,
-        facts=(
-            ("plan_id", item.plan_id),
-            ("channel", item.channel),
-            ("template", item.template),
-            ("template_version", settled.template_version),
-            ("locale", settled.locale),
-            ("content_sha256", settled.content_sha256),
-            ("provider_id", settled.provider_id),
-        ),
+    return _message_evidence(
+        EvidenceKind.MESSAGE_SENT,
+        item,
+        now,
+        ("template_version", settled.template_version),
+        ("locale", settled.locale),
+        ("content_sha256", settled.content_sha256),
+        ("provider_id", settled.provider_id),
     )
 
 
 def _blocked_evidence(item: Claimed, rules: Sequence[str], now: datetime) -> Evidence:
     """The evidence of a message the rules stopped: which one, and the rules by name."""
+    return _message_evidence(
+        EvidenceKind.COMPLIANCE_BLOCK, item, now, ("rules", ",".join(sorted(set(rules))))
+    )
+
+
+def _message_evidence(
+    kind: EvidenceKind, item: Claimed, now: datetime, *facts: tuple[str, str | int | None]
+) -> Evidence:
     return Evidence(
-        kind=EvidenceKind.COMPLIANCE_BLOCK,
+        kind=kind,
         tenant_id=item.tenant_id,
         tenant=item.tenant,
         at=now,
@@ -375,7 +376,7 @@ def _blocked_evidence(item: Claimed, rules: Sequence[str], now: datetime) -> Evi
             ("plan_id", item.plan_id),
             ("channel", item.channel),
             ("template", item.template),
-            ("rules", ",".join(sorted(set(rules)))),
+            *facts,
         ),
     )
 
