@@ -13,9 +13,11 @@ from sqlalchemy import Connection, bindparam, select, update
 from recoverly.arrangements import allocation, promises
 from recoverly.domain.cases import Hold, HoldKind, Stage
 from recoverly.domain.events import Outcome
+from recoverly.domain.evidence import Evidence, EvidenceKind
 from recoverly.evidence import log as evidence_log
 from recoverly.store import bulk
 from recoverly.store.frames import query_frame
+from recoverly.store.repositories import tenancy
 from recoverly.store.tables import (
     accounts,
     cases,
@@ -74,6 +76,9 @@ def apply_payments(
         ),
     )
     allocated, after = allocation.allocate(paid, balances.drop("case_id"), order)
+    _log_payments(
+        conn, tenant_id, paid.join(balances.select("account_id", "case_id"), on="account_id"), now
+    )
     bulk.upsert(
         conn,
         payment_allocations,
@@ -192,6 +197,32 @@ def settle_promises(
             [{"b_id": i, "b_status": s} for i, s in decided.iter_rows()],
         )
     return dict(decided.group_by("status").len().iter_rows())
+
+
+def _log_payments(conn: Connection, tenant_id: int, paid: pl.DataFrame, now: datetime) -> None:
+    """Each payment goes to the evidence log once, when it is allocated (in the same
+    transaction): which account, how much in minor units, and when it was paid."""
+    tenant = tenancy.tenant_name(conn, tenant_id)
+    evidence_log.append(
+        conn,
+        [
+            Evidence(
+                kind=EvidenceKind.PAYMENT,
+                tenant_id=tenant_id,
+                tenant=tenant,
+                at=now,
+                case_id=row["case_id"],
+                facts=(
+                    ("payment_id", row["payment_id"]),
+                    ("account_id", row["account_id"]),
+                    ("amount_minor", int(row["amount_minor"])),
+                    ("paid_at", row["paid_at"].isoformat()),
+                ),
+            )
+            for row in paid.sort("payment_id").iter_rows(named=True)
+        ],
+        now,
+    )
 
 
 def holds_from_outcomes(

@@ -26,6 +26,7 @@ class EvidenceKind(StrEnum):
     COMPLIANCE_BLOCK = "compliance_block"  # a message the rules stopped at send time
     HOLD_PLACED = "hold_placed"  # a dispute, cease request, opt-out… takes effect
     HOLD_RELEASED = "hold_released"
+    PAYMENT = "payment"  # allocated to the account's balance
 
 
 @dataclass(frozen=True, slots=True)

@@ -155,3 +155,22 @@ def test_a_contact_recorded_by_a_person_records_them_as_its_agent(api: Api, engi
         "/api/v1/contacts", json=call, headers={"Authorization": f"Bearer {maria}"}
     )
     assert refused.status_code == 401
+
+
+def test_a_payment_is_in_the_evidence_log_once(api: Api, engine: Engine) -> None:
+    import json
+
+    from recoverly.store.tables import evidence_entries
+
+    assert _post(api, "/api/v1/payments", PAYMENT).status_code == 201
+    assert _post(api, "/api/v1/payments", PAYMENT).status_code == 201  # a retry
+    e = evidence_entries.c
+    with engine.connect() as conn:
+        logged = [
+            json.loads(entry)
+            for entry in conn.execute(select(e.entry).where(e.kind == "payment")).scalars()
+        ]
+    assert len(logged) == 1
+    assert logged[0]["payment_id"] == PAYMENT["payment_id"]
+    assert logged[0]["account_id"] == PAYMENT["account_id"]
+    assert logged[0]["amount_minor"] == 1000
