@@ -11,17 +11,18 @@ import polars as pl
 from sqlalchemy import Connection, bindparam, select, update
 
 from recoverly.arrangements import allocation, promises
+from recoverly.compliance import holds as compliance_holds
 from recoverly.domain.cases import Hold, HoldKind, Stage
 from recoverly.domain.events import Outcome
 from recoverly.domain.evidence import Evidence, EvidenceKind
 from recoverly.evidence import log as evidence_log
 from recoverly.store import bulk
 from recoverly.store.frames import query_frame
+from recoverly.store.repositories import cases as case_repo
 from recoverly.store.repositories import tenancy
 from recoverly.store.tables import (
     accounts,
     cases,
-    holds,
     payment_allocations,
     payments,
 )
@@ -235,51 +236,15 @@ def holds_from_outcomes(
     if said.height == 0:
         return 0
     first = said.group_by("debtor_id", "outcome").agg(pl.col("at").min())
-    c, h = cases.c, holds.c
     opened = 0
     for debtor_id, outcome, at in first.iter_rows():
-        kind = HOLD_FOR_OUTCOME[outcome].value
-        open_cases = (
-            conn.execute(
-                select(c.case_id).where(
-                    c.tenant_id == tenant_id, c.debtor_id == debtor_id, c.closed_at.is_(None)
-                )
+        kind = HOLD_FOR_OUTCOME[outcome]
+        for case_id in case_repo.open_case_ids(conn, tenant_id, debtor_id):
+            if case_repo.active_holds(conn, tenant_id, case_id, kind, at):
+                continue
+            said_so = f"debtor: {outcome.replace('_', ' ')}"
+            compliance_holds.place(
+                conn, tenant_id, case_id, Hold(kind, at, None, said_so), said_so, now
             )
-            .scalars()
-            .all()
-        )
-        for case_id in open_cases:
-            exists = conn.execute(
-                select(h.id).where(
-                    h.tenant_id == tenant_id,
-                    h.case_id == case_id,
-                    h.kind == kind,
-                    h.ends_at.is_(None),
-                )
-            ).first()
-            if exists is None:
-                hold_id = conn.execute(
-                    holds.insert()
-                    .values(
-                        tenant_id=tenant_id,
-                        case_id=case_id,
-                        kind=kind,
-                        starts_at=at,
-                        ends_at=None,
-                        reason=f"debtor: {outcome.replace('_', ' ')}",
-                        created_at=now,
-                    )
-                    .returning(holds.c.id)
-                ).scalar_one()
-                placed = Hold(HoldKind(kind), at, None, hold_id=hold_id)
-                evidence_log.hold_changed(
-                    conn,
-                    tenant_id,
-                    case_id,
-                    placed,
-                    released=False,
-                    by="debtor: " + outcome,
-                    now=now,
-                )
-                opened += 1
+            opened += 1
     return opened

@@ -15,17 +15,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, Connection, select, update
+from sqlalchemy import Connection, select
 
+from recoverly.compliance import holds
 from recoverly.domain.cases import Hold, HoldKind
 from recoverly.domain.events import Channel
 from recoverly.domain.parties import ContactKind
-from recoverly.evidence import log as evidence_log
-from recoverly.store.tables import cases, contact_points, holds
+from recoverly.store.repositories import cases
+from recoverly.store.tables import contact_points
 
 STOP_WORDS = frozenset(
     ["stop", "stopall", "unsubscribe", "end", "quit", "cancel", "revoke", "optout", "td", "退订"]
@@ -75,69 +76,19 @@ def apply_reply(conn: Connection, number: str, reply: Reply, at: datetime) -> Ap
     ).all()
     changed = 0
     for tenant_id, debtor_id in reached:
-        open_cases = conn.execute(
-            select(cases.c.case_id).where(
-                cases.c.tenant_id == tenant_id,
-                cases.c.debtor_id == debtor_id,
-                cases.c.closed_at.is_(None),
+        for case_id in cases.open_case_ids(conn, tenant_id, debtor_id):
+            found = cases.active_holds(
+                conn, tenant_id, case_id, HoldKind.OPT_OUT, at, Channel.SMS.value
             )
-        ).scalars()
-        for case_id in open_cases:
-            changed += (
-                _stop(conn, tenant_id, case_id, at)
-                if reply is Reply.STOP
-                else _start(conn, tenant_id, case_id, at)
-            )
+            if reply is Reply.STOP and not found:
+                stop = Hold(HoldKind.OPT_OUT, at, None, "debtor: texted stop", Channel.SMS.value)
+                holds.place(conn, tenant_id, case_id, stop, BY_TEXT, at)
+                changed += 1
+            elif reply is Reply.START:
+                for hold in found:
+                    assert hold.hold_id is not None  # read from the store
+                    holds.release(
+                        conn, tenant_id, case_id, hold.hold_id, "debtor texted start", BY_TEXT, at
+                    )
+                changed += len(found)
     return Applied(reply, len(reached), changed)
-
-
-def _active(tenant_id: int, case_id: str, at: datetime) -> list[ColumnElement[bool]]:
-    h = holds.c
-    return [
-        h.tenant_id == tenant_id,
-        h.case_id == case_id,
-        h.kind == HoldKind.OPT_OUT.value,
-        h.channel == Channel.SMS.value,
-        h.starts_at <= at,
-        (h.ends_at.is_(None)) | (h.ends_at > at),
-    ]
-
-
-def _stop(conn: Connection, tenant_id: int, case_id: str, at: datetime) -> int:
-    if conn.execute(select(holds.c.id).where(*_active(tenant_id, case_id, at))).first():
-        return 0
-    hold = Hold(HoldKind.OPT_OUT, at, None, BY_TEXT, Channel.SMS.value)
-    hold_id = conn.execute(
-        holds.insert()
-        .values(
-            tenant_id=tenant_id,
-            case_id=case_id,
-            kind=hold.kind.value,
-            channel=hold.channel,
-            starts_at=at,
-            ends_at=None,
-            reason="debtor: texted stop",
-            created_at=at,
-        )
-        .returning(holds.c.id)
-    ).scalar_one()
-    placed = replace(hold, hold_id=hold_id)
-    evidence_log.hold_changed(conn, tenant_id, case_id, placed, released=False, by=BY_TEXT, now=at)
-    return 1
-
-
-def _start(conn: Connection, tenant_id: int, case_id: str, at: datetime) -> int:
-    active = conn.execute(
-        select(holds.c.id, holds.c.starts_at).where(*_active(tenant_id, case_id, at))
-    ).all()
-    for hold_id, starts_at in active:
-        conn.execute(
-            update(holds)
-            .where(holds.c.id == hold_id)
-            .values(ends_at=at, reason=holds.c.reason + "; released: debtor texted start")
-        )
-        lifted = Hold(HoldKind.OPT_OUT, starts_at, at, BY_TEXT, Channel.SMS.value, hold_id)
-        evidence_log.hold_changed(
-            conn, tenant_id, case_id, lifted, released=True, by=BY_TEXT, now=at
-        )
-    return len(active)

@@ -18,12 +18,12 @@ from recoverly.api.schemas.cases import (
     HoldReleaseIn,
 )
 from recoverly.api.schemas.common import error_responses
+from recoverly.compliance import holds
 from recoverly.domain.accounts import DelinquencyBucket
 from recoverly.domain.cases import Hold, Stage
 from recoverly.domain.errors import InvalidInput, InvalidMoney, UnknownCurrency
 from recoverly.domain.money import Money
 from recoverly.domain.roles import PersonalField, Role
-from recoverly.evidence import log as evidence_log
 from recoverly.store.repositories import cases
 from recoverly.store.repositories.tenancy import Principal
 
@@ -148,10 +148,7 @@ def place_hold(
         reason=f"{body.reason} ({caller.subject})",
         channel=None if body.channel is None else body.channel.value,
     )
-    placed = cases.place_hold(conn, caller.tenant_id, case_id, hold, now)
-    evidence_log.hold_changed(
-        conn, caller.tenant_id, case_id, placed, released=False, by=caller.subject, now=now
-    )
+    placed = holds.place(conn, caller.tenant_id, case_id, hold, caller.subject, now)
     conn.commit()
     return HoldOut.of(placed, now)
 
@@ -173,11 +170,7 @@ def release_hold(
     body: HoldReleaseIn,
     caller: Principal = RELEASERS,
 ) -> HoldOut:
-    released = cases.release_hold(
-        conn, caller.tenant_id, case_id, hold_id, now, f"{body.reason} ({caller.subject})"
-    )
-    evidence_log.hold_changed(
-        conn, caller.tenant_id, case_id, released, released=True, by=caller.subject, now=now
-    )
+    reason = f"{body.reason} ({caller.subject})"
+    released = holds.release(conn, caller.tenant_id, case_id, hold_id, reason, caller.subject, now)
     conn.commit()
     return HoldOut.of(released, now)

@@ -209,16 +209,36 @@ def release_hold(
     return replace(_hold(row), ends_at=ends_at, reason=text)
 
 
+def active_holds(
+    conn: Connection,
+    tenant_id: int,
+    case_id: str,
+    kind: HoldKind,
+    at: datetime,
+    channel: str | None = None,
+) -> list[Hold]:
+    """The case's holds of ``kind`` (on ``channel``, if named) in force at ``at``."""
+    h = holds.c
+    query = select(holds).where(
+        h.tenant_id == tenant_id,
+        h.case_id == case_id,
+        h.kind == kind.value,
+        h.starts_at <= at,
+        (h.ends_at.is_(None)) | (h.ends_at > at),
+    )
+    if channel is not None:
+        query = query.where(h.channel == channel)
+    return [_hold(row) for row in conn.execute(query.order_by(h.id))]
+
+
+def open_case_ids(conn: Connection, tenant_id: int, debtor_id: str) -> list[str]:
+    c = cases.c
+    query = select(c.case_id).where(
+        c.tenant_id == tenant_id, c.debtor_id == debtor_id, c.closed_at.is_(None)
+    )
+    return list(conn.execute(query.order_by(c.case_id)).scalars())
+
+
 def time_barred(conn: Connection, tenant_id: int, case_id: str, at: datetime) -> bool:
     """Whether the case's debt is past its limitation period at ``at`` (a hold says so)."""
-    h = holds.c
-    found = conn.execute(
-        select(h.id).where(
-            h.tenant_id == tenant_id,
-            h.case_id == case_id,
-            h.kind == HoldKind.TIME_BARRED.value,
-            h.starts_at <= at,
-            (h.ends_at.is_(None)) | (h.ends_at > at),
-        )
-    ).first()
-    return found is not None
+    return bool(active_holds(conn, tenant_id, case_id, HoldKind.TIME_BARRED, at))
