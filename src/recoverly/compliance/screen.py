@@ -322,12 +322,13 @@ def _holds(candidates: pl.DataFrame, holds: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _optional(frame: pl.DataFrame, column: str, default: str | None = None) -> pl.Expr:
+def _optional(frame: pl.DataFrame, column: str, default: str | bool | None = None) -> pl.Expr:
     """``column`` of ``frame``, or the default everywhere when the frame leaves it out."""
     if column in frame.columns:
         found = pl.col(column)
         return found if default is None else found.fill_null(pl.lit(default))
-    return pl.lit(default, pl.String).alias(column)
+    dtype = pl.Boolean if isinstance(default, bool) else pl.String
+    return pl.lit(default, dtype).alias(column)
 
 
 @cache
@@ -374,7 +375,7 @@ def _parties(candidates: pl.DataFrame, history: pl.DataFrame) -> pl.DataFrame:
         _optional(candidates, "party", Party.DEBTOR),
         _optional(candidates, "party_id"),
         _optional(candidates, "purpose", Purpose.COLLECTION),
-        _optional_flag(candidates, "unreachable"),
+        _optional(candidates, "unreachable", False),
     )
     rules = asked.join(party_table(), on=["pack", "party"])
     locating = pl.col("purpose") == Purpose.LOCATION.value
@@ -408,12 +409,6 @@ def _parties(candidates: pl.DataFrame, history: pl.DataFrame) -> pl.DataFrame:
         )
         refused = pl.concat([refused.select(BLOCKED), over.select(BLOCKED)])
     return refused.select(BLOCKED)
-
-
-def _optional_flag(frame: pl.DataFrame, column: str) -> pl.Expr:
-    if column in frame.columns:
-        return pl.col(column).fill_null(False)
-    return pl.lit(False).alias(column)
 
 
 def _windows(candidates: pl.DataFrame) -> pl.DataFrame:

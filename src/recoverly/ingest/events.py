@@ -155,6 +155,14 @@ def validate_promises(
     return errors, rows
 
 
+def _known(known_debtors: pl.DataFrame) -> pl.DataFrame:
+    """``_debtor_given, _debtor_known``: joined on a row's debtor_id, whether it is the
+    tenant's."""
+    return known_debtors.select(
+        pl.col("debtor_id").alias("_debtor_given"), pl.lit(True).alias("_debtor_known")
+    )
+
+
 def validate_contacts(
     batch: pl.DataFrame,
     known: pl.DataFrame,
@@ -179,13 +187,7 @@ def validate_contacts(
             on="_account",
             how="left",
         )
-        .join(
-            known_debtors.select(
-                pl.col("debtor_id").alias("_debtor_given"), pl.lit(True).alias("_debtor_known")
-            ),
-            on="_debtor_given",
-            how="left",
-        )
+        .join(_known(known_debtors), on="_debtor_given", how="left")
         .sort(ROW)
     )
     debtor = pl.coalesce(pl.col("_debtor_given"), pl.col("_acc_debtor"))
@@ -303,13 +305,7 @@ def validate_complaints(
             on="_case",
             how="left",
         )
-        .join(
-            known_debtors.select(
-                pl.col("debtor_id").alias("_debtor_given"), pl.lit(True).alias("_debtor_known")
-            ),
-            on="_debtor_given",
-            how="left",
-        )
+        .join(_known(known_debtors), on="_debtor_given", how="left")
         .join(debtor_cases.rename({"debtor_id": "_debtor_given"}), on="_debtor_given", how="left")
         .sort(ROW)
     )
