@@ -207,6 +207,25 @@ def test_two_hundred_crashes_lose_nothing_and_duplicate_nothing(
     assert max(logged.values()) == 1
 
 
+def _dispute(engine: Engine, tenant_id: int, every: int) -> None:
+    """A dispute, from ``START``, on every ``every``-th planned case (in case-id order)."""
+    with engine.begin() as conn:
+        planned = conn.execute(
+            select(plan_items.c.case_id).where(plan_items.c.tenant_id == tenant_id)
+        ).scalars()
+        for case_id in sorted(planned)[::every]:
+            conn.execute(
+                insert(holds).values(
+                    tenant_id=tenant_id,
+                    case_id=case_id,
+                    kind="dispute",
+                    starts_at=START,
+                    reason="debtor disputes the debt",
+                    created_at=START,
+                )
+            )
+
+
 def _evidence(engine: Engine) -> list[dict[str, object]]:
     """The evidence log's entries, decoded, in order."""
     with engine.connect() as conn:
@@ -223,23 +242,7 @@ def test_each_message_is_logged_once_as_sent_or_blocked(
     sms_provider: SandboxSmsProvider,
 ) -> None:
     tenant_id = _setup(engine, tmp_path, accounts=40)
-    with engine.begin() as conn:
-        cases = sorted(
-            conn.execute(select(plan_items.c.case_id).where(plan_items.c.tenant_id == tenant_id))
-            .scalars()
-            .all()
-        )
-        for case_id in cases[::2]:  # every other case disputes its debt after planning
-            conn.execute(
-                insert(holds).values(
-                    tenant_id=tenant_id,
-                    case_id=case_id,
-                    kind="dispute",
-                    starts_at=START,
-                    reason="debtor disputes the debt",
-                    created_at=START,
-                )
-            )
+    _dispute(engine, tenant_id, every=2)  # every other case disputes after planning
     _drive(engine, _adapters(smtp_server, sms_provider), Clock(START))
     rows = _rows(engine, tenant_id)
     sent = {p for p, _, s in rows if s == "sent"}
@@ -288,23 +291,7 @@ def test_a_dispute_after_planning_stops_the_message_at_send_time(
     sms_provider: SandboxSmsProvider,
 ) -> None:
     tenant_id = _setup(engine, tmp_path, accounts=40)
-    with engine.begin() as conn:
-        cases = (
-            conn.execute(select(plan_items.c.case_id).where(plan_items.c.tenant_id == tenant_id))
-            .scalars()
-            .all()
-        )
-        for case_id in cases:
-            conn.execute(
-                insert(holds).values(
-                    tenant_id=tenant_id,
-                    case_id=case_id,
-                    kind="dispute",
-                    starts_at=START,
-                    reason="debtor disputes the debt",
-                    created_at=START,
-                )
-            )
+    _dispute(engine, tenant_id, every=1)
     _drive(engine, _adapters(smtp_server, sms_provider), Clock(START))
     assert {s for _, _, s in _rows(engine, tenant_id)} == {"blocked"}
     assert sms_provider.messages() == []
