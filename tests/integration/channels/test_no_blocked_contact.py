@@ -21,7 +21,7 @@ from recoverly.channels.sandbox.smtp_server import SandboxSmtpServer
 from recoverly.channels.templates import load_catalog
 from recoverly.domain.roles import Role
 from recoverly.store.repositories import tenancy
-from recoverly.store.tables import contact_attempts, debtors, outbox, plan_items
+from recoverly.store.tables import contact_attempts, contact_points, debtors, outbox, plan_items
 from tests.integration.channels.test_dispatcher import Clock, _adapters, _setup
 
 NOON = datetime(2026, 3, 9, 15, 0, tzinfo=UTC)
@@ -163,10 +163,23 @@ def test_no_path_sends_a_blocked_contact(
 
     # Once a supervisor lifts a dispute, the desk may call that case again.
     clock["at"] = NOON
-    disputed = held[0]
+    with engine.connect() as conn:
+        phoned = set(
+            conn.execute(
+                select(contact_points.c.debtor_id).where(
+                    contact_points.c.tenant_id == tenant_id, contact_points.c.kind == "phone"
+                )
+            ).scalars()
+        )
+    # the disputed cases (every eighth held one), and of those one whose debtor has a phone
+    disputed = next(c for c in held[:: len(STOP_ALL) + 1] if c.removeprefix("C-") in phoned)
+    refused = post(f"/cases/{disputed}/calls")
+    assert refused.status_code == 409
     hold_id = client.get(
         f"/api/v1/cases/{disputed}", headers={"Authorization": f"Bearer {officer}"}
     ).json()["holds"][0]["hold_id"]
     lifted = post(f"/cases/{disputed}/holds/{hold_id}/release", {"reason": "verified"}, officer)
     assert lifted.status_code == 200
-    assert post(f"/cases/{disputed}/calls").status_code in (201, 422)  # 422: no phone
+    call = post(f"/cases/{disputed}/calls")
+    assert call.status_code == 201, call.text
+    assert call.json()["number"].startswith("+")
