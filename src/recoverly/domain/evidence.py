@@ -22,11 +22,31 @@ TREE_HEAD_PREFIX = "recoverly-tree-head:v1"
 
 
 class EvidenceKind(StrEnum):
+    """What an entry records. The names are part of every entry's bytes: never rename one."""
+
+    # A message's life: decided by the daily run, sent (or stopped), and what the
+    # provider later said became of it.
+    MESSAGE_PLANNED = "message_planned"
     MESSAGE_SENT = "message_sent"
-    COMPLIANCE_BLOCK = "compliance_block"  # a message the rules stopped at send time
-    HOLD_PLACED = "hold_placed"  # a dispute, cease request, opt-out… takes effect
-    HOLD_RELEASED = "hold_released"
+    MESSAGE_DELIVERED = "message_delivered"
+    MESSAGE_FAILED = "message_failed"  # the provider's final word: not delivered
+    COMPLIANCE_BLOCK = "compliance_block"  # a contact the rules stopped (plan or send time)
+    STRATEGY_DECISION = "strategy_decision"  # a case queued for agents, escalated, moved
+    CALL_OUTCOME = "call_outcome"  # what a call reached, with its recording's hash
+    CONSENT_GIVEN = "consent_given"  # a channel opted back into (START)
+    CONSENT_WITHDRAWN = "consent_withdrawn"  # a channel opted out of (STOP)
+    PROMISE_MADE = "promise_made"
+    PROMISE_KEPT = "promise_kept"
+    PROMISE_BROKEN = "promise_broken"
     PAYMENT = "payment"  # allocated to the account's balance
+    DISPUTE_OPENED = "dispute_opened"
+    DISPUTE_CLOSED = "dispute_closed"
+    HOLD_PLACED = "hold_placed"  # a cease request, bankruptcy, attorney… takes effect
+    HOLD_RELEASED = "hold_released"
+    COMPLAINT_RECEIVED = "complaint_received"
+    COMPLAINT_RESPONDED = "complaint_responded"
+    COMPLAINT_CLOSED = "complaint_closed"
+    DATA_ACCESS = "data_access"  # a person read personal data in clear
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,14 +9,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+import polars as pl
 from sqlalchemy import Connection, Engine
 
 from recoverly.config import Settings
-from recoverly.domain.cases import Hold
+from recoverly.domain.cases import Hold, HoldKind
 from recoverly.domain.evidence import Evidence, EvidenceKind, TreeHead, tree_head_message
 from recoverly.domain.merkle import MerkleTree, leaf_hash
 from recoverly.evidence import keys
 from recoverly.evidence.errors import LogTampered, NothingSigned
+from recoverly.evidence.frames import canonical_entries
 from recoverly.evidence.keys import SigningKey
 from recoverly.store.repositories import evidence as repo
 from recoverly.store.repositories import tenancy
@@ -47,6 +49,47 @@ def append(conn: Connection, events: Sequence[Evidence], now: datetime) -> list[
     return [e.index for e in stored]
 
 
+def append_frame(
+    conn: Connection, tenant_id: int, kind: EvidenceKind, events: pl.DataFrame, now: datetime
+) -> int:
+    """Append one ``kind`` entry per row of ``events``, in the caller's transaction, in
+    row order; returns how many. For the daily run's decisions and other large batches:
+    the entries are encoded column by column (``frames.canonical_entries``) and stored
+    with COPY, and each has the same bytes ``Evidence.entry`` would give it.
+
+    ``events`` has ``case_id``, ``at`` (a UTC datetime) and one column per fact (text or
+    integers); every row belongs to ``tenant_id``.
+    """
+    if events.height == 0:
+        return 0
+    _, first = repo.reserve(conn, events.height, now)
+    body = events.with_columns(
+        pl.col("at").dt.convert_time_zone("UTC").dt.strftime("%Y-%m-%dT%H:%M:%S%.6fZ"),
+        pl.lit(kind.value).alias("kind"),
+        pl.lit(tenancy.tenant_name(conn, tenant_id)).alias("tenant"),
+        pl.int_range(first, first + events.height, dtype=pl.Int64).alias("index"),
+    )
+    entries = canonical_entries(body)
+    stored = pl.DataFrame(
+        {
+            "entry_index": body["index"],
+            "case_id": events["case_id"].cast(pl.String),
+            "entry": pl.Series(entries, dtype=pl.Binary),
+            "leaf_hash": pl.Series([leaf_hash(e) for e in entries], dtype=pl.Binary),
+        }
+    ).with_columns(tenant_id=pl.lit(tenant_id, pl.Int64), kind=pl.lit(kind.value))
+    repo.add_entry_frame(conn, stored, now)
+    return events.height
+
+
+# Holds a reader looks for by their own names: a dispute, and consent to a channel (an
+# opt-out is consent withdrawn; lifting it, by START or by an agent, is consent given).
+_HOLD_KINDS = {
+    HoldKind.DISPUTE: (EvidenceKind.DISPUTE_OPENED, EvidenceKind.DISPUTE_CLOSED),
+    HoldKind.OPT_OUT: (EvidenceKind.CONSENT_WITHDRAWN, EvidenceKind.CONSENT_GIVEN),
+}
+
+
 def hold_changed(
     conn: Connection,
     tenant_id: int,
@@ -59,7 +102,10 @@ def hold_changed(
 ) -> None:
     """Log that a hold took effect or was lifted, in the caller's transaction: which
     kind, on which channel, by whom; never the reason's words (they may name people)."""
-    kind = EvidenceKind.HOLD_RELEASED if released else EvidenceKind.HOLD_PLACED
+    placed, lifted = _HOLD_KINDS.get(
+        hold.kind, (EvidenceKind.HOLD_PLACED, EvidenceKind.HOLD_RELEASED)
+    )
+    kind = lifted if released else placed
     event = Evidence(
         kind=kind,
         tenant_id=tenant_id,
