@@ -4,7 +4,7 @@ debtor said (a dispute, a request to stop) into holds that stop collection at on
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import polars as pl
@@ -14,12 +14,12 @@ from recoverly.arrangements import allocation, promises
 from recoverly.compliance import holds as compliance_holds
 from recoverly.domain.cases import Hold, HoldKind, Stage
 from recoverly.domain.events import Outcome
-from recoverly.domain.evidence import Evidence, EvidenceKind
+from recoverly.domain.evidence import EvidenceKind
 from recoverly.evidence import log as evidence_log
+from recoverly.evidence.frames import instant
 from recoverly.store import bulk
 from recoverly.store.frames import query_frame
 from recoverly.store.repositories import cases as case_repo
-from recoverly.store.repositories import tenancy
 from recoverly.store.tables import (
     accounts,
     cases,
@@ -197,33 +197,109 @@ def settle_promises(
             .values(status=bindparam("b_status")),
             [{"b_id": i, "b_status": s} for i, s in decided.iter_rows()],
         )
+        _log_settled(conn, tenant_id, decided.join(pending, on="promise_id"), as_of)
     return dict(decided.group_by("status").len().iter_rows())
+
+
+def _log_settled(conn: Connection, tenant_id: int, decided: pl.DataFrame, as_of: date) -> None:
+    """Log each promise kept or broken, as of the day that decided it."""
+    now = datetime.now(UTC)
+    for status, kind in (
+        (promises.KEPT, EvidenceKind.PROMISE_KEPT),
+        (promises.BROKEN, EvidenceKind.PROMISE_BROKEN),
+    ):
+        evidence_log.append_frame(
+            conn,
+            tenant_id,
+            kind,
+            _with_case(conn, tenant_id, decided.filter(pl.col("status") == status))
+            .sort("promise_id")
+            .select(
+                "case_id",
+                pl.lit(now).alias("at"),
+                "promise_id",
+                "account_id",
+                pl.col("amount_minor").cast(pl.Int64),
+                pl.col("due_date").cast(pl.String),
+                pl.lit(as_of.isoformat()).alias("as_of"),
+            ),
+            now,
+        )
 
 
 def _log_payments(conn: Connection, tenant_id: int, paid: pl.DataFrame, now: datetime) -> None:
     """Each payment goes to the evidence log once, when it is allocated (in the same
     transaction): which account, how much in minor units, and when it was paid."""
-    tenant = tenancy.tenant_name(conn, tenant_id)
-    evidence_log.append(
+    evidence_log.append_frame(
         conn,
-        [
-            Evidence(
-                kind=EvidenceKind.PAYMENT,
-                tenant_id=tenant_id,
-                tenant=tenant,
-                at=now,
-                case_id=row["case_id"],
-                facts=(
-                    ("payment_id", row["payment_id"]),
-                    ("account_id", row["account_id"]),
-                    ("amount_minor", int(row["amount_minor"])),
-                    ("paid_at", row["paid_at"].isoformat()),
-                ),
-            )
-            for row in paid.sort("payment_id").iter_rows(named=True)
-        ],
+        tenant_id,
+        EvidenceKind.PAYMENT,
+        paid.sort("payment_id").select(
+            "case_id",
+            pl.lit(now).alias("at"),
+            "payment_id",
+            "account_id",
+            pl.col("amount_minor").cast(pl.Int64),
+            instant("paid_at"),
+        ),
         now,
     )
+
+
+def record_promises(conn: Connection, tenant_id: int, made: pl.DataFrame, now: datetime) -> int:
+    """Keep promises to pay (``promise_id, account_id, amount_minor, due_date, made_at``
+    and any other stored columns) and log each new one; returns how many rows were given.
+
+    A promise's terms are fixed when it is made and its status is the system's to keep,
+    so a promise seen again (a re-import) changes nothing and is not logged again.
+    """
+    pr = promises_table.c
+    known = set(
+        conn.execute(
+            select(pr.promise_id).where(
+                pr.tenant_id == tenant_id, pr.promise_id.in_(made["promise_id"].to_list())
+            )
+        ).scalars()
+    )
+    bulk.upsert(
+        conn,
+        promises_table,
+        made,
+        key=("tenant_id", "promise_id"),
+        update=(),
+        constants={"tenant_id": tenant_id, "status": promises.PENDING},
+    )
+    new = made.filter(~pl.col("promise_id").is_in(list(known))).unique("promise_id", keep="first")
+    evidence_log.append_frame(
+        conn,
+        tenant_id,
+        EvidenceKind.PROMISE_MADE,
+        _with_case(conn, tenant_id, new)
+        .sort("promise_id")
+        .select(
+            "case_id",
+            pl.lit(now).alias("at"),
+            "promise_id",
+            "account_id",
+            pl.col("amount_minor").cast(pl.Int64),
+            pl.col("due_date").cast(pl.String),
+            instant("made_at"),
+        ),
+        now,
+    )
+    return made.height
+
+
+def _with_case(conn: Connection, tenant_id: int, frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with the ``case_id`` of each row's ``account_id``."""
+    a = accounts.c
+    owners = query_frame(
+        conn,
+        select(a.account_id, a.case_id).where(
+            a.tenant_id == tenant_id, a.account_id.in_(frame["account_id"].unique().to_list())
+        ),
+    )
+    return frame.join(owners, on="account_id", how="left")
 
 
 def holds_from_outcomes(
@@ -235,7 +311,9 @@ def holds_from_outcomes(
     said = contacts.filter(pl.col("outcome").is_in(list(HOLD_FOR_OUTCOME)))
     if said.height == 0:
         return 0
-    first = said.group_by("debtor_id", "outcome").agg(pl.col("at").min())
+    first = (
+        said.group_by("debtor_id", "outcome").agg(pl.col("at").min()).sort("debtor_id", "outcome")
+    )
     opened = 0
     for debtor_id, outcome, at in first.iter_rows():
         kind = HOLD_FOR_OUTCOME[outcome]

@@ -65,6 +65,12 @@ def canonical_entries(frame: pl.DataFrame) -> list[bytes]:
     return entries
 
 
+def instant(column: str) -> pl.Expr:
+    """A datetime column as evidence spells instants: UTC, microseconds, ``Z`` (the same
+    text ``Evidence`` writes for ``at``)."""
+    return pl.col(column).dt.convert_time_zone("UTC").dt.strftime("%Y-%m-%dT%H:%M:%S%.6fZ")
+
+
 def _check_ints(values: pl.Series, name: str) -> None:
     low, high = values.min(), values.max()
     if low is not None and (int(low) < -_SAFE_INT or int(high) > _SAFE_INT):  # type: ignore[arg-type]

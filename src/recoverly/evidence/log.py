@@ -18,7 +18,7 @@ from recoverly.domain.evidence import Evidence, EvidenceKind, TreeHead, tree_hea
 from recoverly.domain.merkle import MerkleTree, leaf_hash
 from recoverly.evidence import keys
 from recoverly.evidence.errors import LogTampered, NothingSigned
-from recoverly.evidence.frames import canonical_entries
+from recoverly.evidence.frames import canonical_entries, instant
 from recoverly.evidence.keys import SigningKey
 from recoverly.store.repositories import evidence as repo
 from recoverly.store.repositories import tenancy
@@ -64,7 +64,7 @@ def append_frame(
         return 0
     _, first = repo.reserve(conn, events.height, now)
     body = events.with_columns(
-        pl.col("at").dt.convert_time_zone("UTC").dt.strftime("%Y-%m-%dT%H:%M:%S%.6fZ"),
+        instant("at"),
         pl.lit(kind.value).alias("kind"),
         pl.lit(tenancy.tenant_name(conn, tenant_id)).alias("tenant"),
         pl.int_range(first, first + events.height, dtype=pl.Int64).alias("index"),

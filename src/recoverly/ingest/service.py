@@ -201,15 +201,7 @@ class PromisesHandler:
         return events.validate_promises(batch, self.known, self.duplicates)
 
     def write(self, conn: Connection, rows: pl.DataFrame, now: datetime) -> int:
-        # A promise's terms are fixed when it is made; its status is the system's to keep.
-        return upsert(
-            conn,
-            promises,
-            rows,
-            key=("tenant_id", "promise_id"),
-            update=(),
-            constants={"tenant_id": self.tenant_id, "status": "pending"},
-        )
+        return arrangements.record_promises(conn, self.tenant_id, rows, now)
 
 
 class ContactsHandler:

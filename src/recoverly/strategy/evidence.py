@@ -16,6 +16,7 @@ from sqlalchemy import Connection
 
 from recoverly.domain.evidence import EvidenceKind
 from recoverly.evidence import log as evidence_log
+from recoverly.evidence.frames import instant
 from recoverly.store.repositories.plans import MESSAGE_ACTION
 
 _PROVENANCE = ("strategy_name", "strategy_version", "branch", "segment", "step")
@@ -33,7 +34,7 @@ def log_decisions(
     returns how many."""
     common = [pl.lit(now).alias("at"), pl.lit(as_of.isoformat()).alias("as_of")]
     decided = plan.with_columns(
-        pl.col("scheduled_at").dt.convert_time_zone("UTC").dt.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        instant("scheduled_at"),
         *common,
     )
     messages = decided.filter(pl.col("action") == MESSAGE_ACTION).select(
