@@ -8,12 +8,13 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import polars as pl
-from sqlalchemy import Connection, bindparam, select, update
+from sqlalchemy import Connection, bindparam, func, select, update
 
 from recoverly.arrangements import allocation, promises
 from recoverly.compliance import holds as compliance_holds
 from recoverly.domain.cases import Hold, HoldKind, Stage
-from recoverly.domain.events import Outcome
+from recoverly.domain.errors import NotFound
+from recoverly.domain.events import Channel, Outcome
 from recoverly.domain.evidence import EvidenceKind
 from recoverly.evidence import log as evidence_log
 from recoverly.evidence.frames import instant
@@ -23,6 +24,7 @@ from recoverly.store.repositories import cases as case_repo
 from recoverly.store.tables import (
     accounts,
     cases,
+    contact_attempts,
     payment_allocations,
     payments,
 )
@@ -300,6 +302,135 @@ def _with_case(conn: Connection, tenant_id: int, frame: pl.DataFrame) -> pl.Data
         ),
     )
     return frame.join(owners, on="account_id", how="left")
+
+
+CALLS = (Channel.CALL.value, Channel.VOICE_BOT.value)
+
+
+def record_contacts(conn: Connection, tenant_id: int, rows: pl.DataFrame, now: datetime) -> int:
+    """Keep contact attempts (``contact_attempts`` rows) and act on what they say.
+
+    A call's outcome (new, or changed: a call is recorded when it is placed and again
+    when it ends) goes to the evidence log with its recording's hash; a dispute or a
+    request to stop takes effect at once, so the next plan and the dispatcher's
+    send-time check both see the hold. Returns the number of rows written.
+    """
+    c = contact_attempts.c
+    calls = rows.filter(pl.col("channel").is_in(CALLS))
+    before = query_frame(
+        conn,
+        select(c.contact_id, c.outcome.label("was"), c.recording_sha256.label("had")).where(
+            c.tenant_id == tenant_id, c.contact_id.in_(calls["contact_id"].to_list())
+        ),
+    )
+    updated = ["debtor_id", "account_id", "plan_id", "channel", "direction", "at", "outcome"]
+    written = bulk.upsert(
+        conn,
+        contact_attempts,
+        rows,
+        key=("tenant_id", "contact_id"),
+        update=updated + [k for k in ("agent", "recording_sha256") if k in rows.columns],
+        constants={"tenant_id": tenant_id, "created_at": now},
+    )
+    _log_calls(conn, tenant_id, calls, before, now)
+    holds_from_outcomes(conn, tenant_id, rows.select("debtor_id", "outcome", "at"), now)
+    return written
+
+
+def attach_recording(
+    conn: Connection, tenant_id: int, debtor_id: str, contact_id: str, sha256: str, now: datetime
+) -> None:
+    """Name the recording of one of the debtor's calls; the call goes to the evidence log
+    again, now with the recording's hash."""
+    c = contact_attempts.c
+    call = query_frame(
+        conn,
+        select(
+            c.contact_id,
+            c.debtor_id,
+            c.account_id,
+            c.plan_id,
+            c.channel,
+            c.direction,
+            c.at,
+            c.outcome,
+            c.agent,
+        ).where(
+            c.tenant_id == tenant_id,
+            c.contact_id == contact_id,
+            c.debtor_id == debtor_id,
+            c.channel.in_(CALLS),
+        ),
+    )
+    if call.height == 0:
+        raise NotFound(f"no call {contact_id!r} with this case's debtor")
+    record_contacts(
+        conn, tenant_id, call.with_columns(pl.lit(sha256).alias("recording_sha256")), now
+    )
+
+
+def _log_calls(
+    conn: Connection, tenant_id: int, calls: pl.DataFrame, before: pl.DataFrame, now: datetime
+) -> None:
+    """Log each call whose outcome or recording is new: what it reached, when, who made
+    it, and the SHA-256 of its recording (the blob store's name for it)."""
+    if calls.height == 0:
+        return
+    if "recording_sha256" not in calls.columns:
+        calls = calls.with_columns(pl.lit(None, pl.String).alias("recording_sha256"))
+    if "agent" not in calls.columns:
+        calls = calls.with_columns(pl.lit(None, pl.String).alias("agent"))
+    changed = (
+        calls.unique("contact_id", keep="last")
+        .join(before, on="contact_id", how="left")
+        .filter(
+            pl.col("was").is_null()
+            | (pl.col("was") != pl.col("outcome"))
+            | (pl.col("recording_sha256").is_not_null() & pl.col("had").is_null())
+            | (pl.col("recording_sha256") != pl.col("had"))
+        )
+    )
+    evidence_log.append_frame(
+        conn,
+        tenant_id,
+        EvidenceKind.CALL_OUTCOME,
+        _case_of_contact(conn, tenant_id, changed)
+        .sort("contact_id")
+        .select(
+            "case_id",
+            pl.lit(now).alias("at"),
+            "contact_id",
+            "channel",
+            "direction",
+            "outcome",
+            instant("at").alias("called_at"),
+            "agent",
+            "recording_sha256",
+        ),
+        now,
+    )
+
+
+def _case_of_contact(conn: Connection, tenant_id: int, contacts: pl.DataFrame) -> pl.DataFrame:
+    """``contacts`` with a ``case_id``: the account's case, else the debtor's first open
+    case (a call about no account in particular)."""
+    if contacts.height == 0:
+        return contacts.with_columns(pl.lit(None, pl.String).alias("case_id"))
+    by_account = _with_case(conn, tenant_id, contacts)
+    k = cases.c
+    debtors_cases = query_frame(
+        conn,
+        select(k.debtor_id, func.min(k.case_id).label("debtor_case"))
+        .where(
+            k.tenant_id == tenant_id,
+            k.closed_at.is_(None),
+            k.debtor_id.in_(contacts["debtor_id"].unique().to_list()),
+        )
+        .group_by(k.debtor_id),
+    )
+    return by_account.join(debtors_cases, on="debtor_id", how="left").with_columns(
+        pl.coalesce("case_id", "debtor_case").alias("case_id")
+    )
 
 
 def holds_from_outcomes(
