@@ -196,3 +196,18 @@ def serve(authority: Authority) -> Iterator[LocalTsa]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
+
+
+if __name__ == "__main__":  # a local TSA to try `recoverly evidence` with (docs/evidence.md)
+    import sys
+    import time
+
+    where = Path(sys.argv[1] if len(sys.argv) > 1 else "local-tsa").resolve()
+    with serve(make_authority(where)) as running:
+        print(f"RECOVERLY_TSA_URL={running.url}", flush=True)
+        print(f"RECOVERLY_TSA_CERT_FILE={running.authority.ca_pem}", flush=True)
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass
