@@ -285,11 +285,11 @@ def stamp_if_configured(engine: Engine, settings: Settings, head: TreeHead) -> H
     Raises ``TimestampError`` when the TSA fails; the head stays signed and stored.
     """
     tsa = configured(settings)
+    if tsa is None:
+        return None
     with engine.connect() as conn:
         kept = repo.head_timestamp(conn, head.tree_size, head.key_id)
-    if kept is not None or tsa is None:
-        return kept
-    return stamp(engine, tsa, head)
+    return kept if kept is not None else stamp(engine, tsa, head)
 
 
 def stamp_pending(engine: Engine, tsa: Tsa) -> StampRun:

@@ -260,3 +260,19 @@ def test_a_token_that_does_not_chain_to_the_configured_certificates_is_not_kept(
 def test_a_tsa_url_needs_its_certificates() -> None:
     with pytest.raises(TimestampError, match="RECOVERLY_TSA_CERT_FILE is not set"):
         timestamp.configured(settings("http://127.0.0.1:1/tsr", None))
+
+
+def test_a_refusal_names_the_tsa_and_its_reason(
+    engine: Engine, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    picky = make_authority(tmp_path_factory.mktemp("picky"), "Picky", digests="sha512")
+    _append(engine, 2)
+    with engine.begin() as conn:
+        head, _ = log.sign(conn, KEY, AT)
+    with serve(picky) as running:
+        configured = timestamp.configured(settings(running.url, picky.ca_pem))
+        assert configured is not None
+        with pytest.raises(TimestampError) as refused:
+            timestamp.stamp(engine, configured, head)
+    assert refused.value.message.startswith(f"TSA {running.url}: refused (status 2: ")
+    assert "algorithm" in refused.value.message.lower()

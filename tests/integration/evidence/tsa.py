@@ -36,7 +36,7 @@ signer_cert = $dir/tsa.pem
 signer_key = $dir/tsa.key
 signer_digest = sha256
 default_policy = 1.3.6.1.4.1.99999.1
-digests = sha256, sha384, sha512
+digests = {digests}
 accuracy = secs:1
 ordering = yes
 tsa_name = yes
@@ -75,9 +75,12 @@ def _write_key(path: Path, key: ec.EllipticCurvePrivateKey) -> None:
     )
 
 
-def make_authority(where: Path, name: str = "Test") -> Authority:
+def make_authority(
+    where: Path, name: str = "Test", digests: str = "sha256, sha384, sha512"
+) -> Authority:
     """A self-signed CA and a TSA certificate under it: extendedKeyUsage timeStamping,
-    critical, as RFC 3161 section 2.3 requires of a TSA's certificate."""
+    critical, as RFC 3161 section 2.3 requires of a TSA's certificate. The TSA stamps
+    imprints made with ``digests`` only, and refuses others."""
     where.mkdir(parents=True, exist_ok=True)
     now = datetime.now(UTC) - timedelta(minutes=5)
     later = now + timedelta(days=2)
@@ -131,7 +134,7 @@ def make_authority(where: Path, name: str = "Test") -> Authority:
     authority.tsa_pem.write_bytes(tsa.public_bytes(serialization.Encoding.PEM))
     _write_key(authority.tsa_key, tsa_key)
     (where / "serial").write_text("01\n")
-    (where / "openssl.cnf").write_text(_CONFIG.format(dir=where))
+    (where / "openssl.cnf").write_text(_CONFIG.format(dir=where, digests=digests))
     return authority
 
 
