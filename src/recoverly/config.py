@@ -72,6 +72,16 @@ class Settings(BaseSettings):
     evidence_key_file: Path | None = Field(
         default=None, description="A file holding the key as `recoverly evidence keygen` writes it."
     )
+    # Trusted time: an RFC 3161 time-stamping authority stamps each signed head.
+    tsa_url: str | None = Field(
+        default=None, description="The TSA's HTTP(S) URL; unset means heads are not stamped."
+    )
+    tsa_cert_file: Path | None = Field(
+        default=None,
+        description="PEM: the TSA's root (and intermediate) certificates; each token is "
+        "checked against them before it is kept. Required with tsa_url.",
+    )
+    tsa_timeout_seconds: float = Field(default=10.0, gt=0)
 
     # Arrangements: how payments are applied and when a promise counts as kept.
     allocation_order: tuple[str, ...] = Field(

@@ -1,7 +1,8 @@
 """``recoverly evidence``: the signing key, signed tree heads, bundles, verification, audit.
 
 Exit codes: 0 when all is well, 1 when a verification or an audit finds a mismatch, 2 for
-bad input (a missing file, a malformed bundle, no key configured).
+bad input (a missing file, a malformed bundle, no key configured), 3 when the
+time-stamping authority fails (the head is signed and kept; `timestamp` retries).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from recoverly.cli.common import (
 )
 
 EXIT_MISMATCH = 1
+EXIT_TSA_FAILED = 3
 
 app = typer.Typer(
     help="The evidence log: sign its tree heads, export and verify case bundles, audit it.",
@@ -60,11 +62,15 @@ def keygen(
 def sign() -> None:
     """Sign a tree head over every entry appended so far (with the configured key)."""
     from recoverly.config import get_settings
-    from recoverly.evidence import keys
+    from recoverly.evidence import keys, timestamp
     from recoverly.evidence import log as evidence_log
+    from recoverly.evidence.errors import TimestampError
 
-    key = keys.required(get_settings())
-    with store().begin() as conn:
+    settings = get_settings()
+    key = keys.required(settings)
+    timestamp.configured(settings)  # a misconfigured TSA stops us before signing
+    engine = store()
+    with engine.begin() as conn:
         head, new = evidence_log.sign(conn, key, datetime.now(UTC))
     said = "signed" if new else "already signed"
     console.print(
@@ -72,6 +78,51 @@ def sign() -> None:
         highlight=False,
         soft_wrap=True,
     )
+    try:  # only now, the head committed: a TSA outage must not lose it
+        stamp = timestamp.stamp_if_configured(engine, settings, head)
+    except TimestampError as exc:
+        err_console.print(
+            f"[red]not time-stamped:[/red] {exc.message}; the head is signed and kept: "
+            "run `recoverly evidence timestamp` to stamp it",
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(EXIT_TSA_FAILED) from None
+    if stamp is not None:
+        console.print(f"time-stamped: genTime {stamp.gen_time.isoformat()}", highlight=False)
+
+
+@app.command("timestamp")
+def timestamp_heads() -> None:
+    """Time-stamp every signed tree head that has no RFC 3161 token yet (signed while the
+    TSA was down, or before one was configured), at RECOVERLY_TSA_URL. Exit 3 when the
+    TSA fails; the heads it did not stamp wait for the next run."""
+    from recoverly.config import get_settings
+    from recoverly.evidence import timestamp
+
+    tsa = timestamp.configured(get_settings())
+    if tsa is None:
+        raise _bad_input(
+            "no time-stamping authority: set RECOVERLY_TSA_URL and RECOVERLY_TSA_CERT_FILE"
+        )
+    run = timestamp.stamp_pending(store(), tsa)
+    for head, stamp in run.stamped:
+        console.print(
+            f"time-stamped tree size {head.tree_size:,} (key {head.key_id[:16]}…): "
+            f"genTime {stamp.gen_time.isoformat()}",
+            highlight=False,
+            soft_wrap=True,
+        )
+    if run.failure is not None:
+        err_console.print(
+            f"[red]FAILED[/red] {run.failure}; {run.left:,} signed "
+            f"{'head' if run.left == 1 else 'heads'} still without a time-stamp",
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(EXIT_TSA_FAILED)
+    if not run.stamped:
+        console.print("every signed tree head is time-stamped already", highlight=False)
 
 
 @app.command("export")
@@ -105,10 +156,22 @@ def verify(
         str | None,
         typer.Option("--key-id", help="The signer's published key id, to check it too."),
     ] = None,
+    tsa_cert: Annotated[
+        Path | None,
+        typer.Option(
+            "--tsa-cert",
+            help="PEM: the TSA root (and intermediate) certificates you trust; the bundle "
+            "must then carry a time-stamp that chains to them.",
+        ),
+    ] = None,
 ) -> None:
     """Check a bundle offline, with nothing but the bundle: the signature over its tree
-    head, and each entry's inclusion proof to the signed root. Exit 1 on any mismatch."""
+    head, each entry's inclusion proof to the signed root, and the head's RFC 3161
+    time-stamp when it has one. Exit 1 on any mismatch."""
+    from recoverly.evidence.timestamp import load_certificates
     from recoverly.evidence.verify import verify_bundle
+
+    trusted = load_certificates(tsa_cert, f"--tsa-cert {tsa_cert}") if tsa_cert else None
 
     try:
         data = json.loads(bundle.read_text(encoding="utf-8"))
@@ -116,7 +179,7 @@ def verify(
         raise _bad_input(f"{bundle}: cannot read it ({exc.strerror})") from None
     except ValueError as exc:
         raise _bad_input(f"{bundle}: not JSON ({exc})") from None
-    found = verify_bundle(data, expected_key_id=key_id)
+    found = verify_bundle(data, expected_key_id=key_id, trusted_tsa=trusted)
     for failure in found.failures:
         err_console.print(f"[red]FAILED[/red] {failure}", highlight=False, soft_wrap=True)
     if not found.ok:
@@ -127,6 +190,17 @@ def verify(
         highlight=False,
         soft_wrap=True,
     )
+    if found.gen_time is not None:
+        how = (
+            "chains to the trusted --tsa-cert"
+            if found.tsa_trusted
+            else "checked with the chain the bundle carries; pass --tsa-cert to check the TSA"
+        )
+        console.print(
+            f"time-stamped: genTime {found.gen_time.isoformat()} by {found.tsa} ({how})",
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 @app.command("audit")

@@ -101,3 +101,14 @@ class TreeHead:
     @property
     def message(self) -> bytes:
         return tree_head_message(self.log_id, self.tree_size, self.root_hash)
+
+
+@dataclass(frozen=True, slots=True)
+class HeadTimestamp:
+    """An RFC 3161 time-stamp over a tree head's message: a time-stamping authority's
+    signed statement that the head existed at ``gen_time``, by a clock and a key that
+    are not Recoverly's."""
+
+    token: bytes  # the TimeStampToken, DER (a CMS ContentInfo)
+    gen_time: datetime  # the token's genTime
+    tsa_chain: str  # PEM: the TSA's certificate up to the root it was checked against

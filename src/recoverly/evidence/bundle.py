@@ -3,7 +3,8 @@
 The bundle is the evidence-log contract's JSON: ``log_id``, ``tree_size``, ``root_hash``
 (hex), ``signature`` (base64), ``public_key`` (base64, raw 32 bytes) and ``entries``, each
 ``{"index", "entry" (base64), "inclusion_proof": [hex, …]}``; it adds ``key_id`` and
-``signed_at``. It needs nothing else to be checked (see ``verify.py``).
+``signed_at``, and ``timestamp`` when the head has an RFC 3161 stamp (``timestamp.py``).
+It needs nothing else to be checked (see ``verify.py``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlalchemy import Connection
 
 from recoverly.domain.errors import NotFound
 from recoverly.domain.merkle import MerkleTree, leaf_hash
+from recoverly.evidence import timestamp
 from recoverly.evidence.errors import LogTampered, NothingSigned
 from recoverly.store.repositories import evidence as repo
 
@@ -45,7 +47,7 @@ def export_case(conn: Connection, tenant_id: int, case_id: str) -> dict[str, Any
     for e in entries:
         if leaf_hash(e.entry) != e.leaf_hash:
             raise LogTampered(f"entry {e.index} no longer matches its leaf hash")
-    return {
+    bundle: dict[str, Any] = {
         "log_id": head.log_id,
         "tree_size": head.tree_size,
         "root_hash": head.root_hash.hex(),
@@ -62,3 +64,7 @@ def export_case(conn: Connection, tenant_id: int, case_id: str) -> dict[str, Any
             for e in entries
         ],
     }
+    stamp = repo.head_timestamp(conn, head.tree_size, head.key_id)
+    if stamp is not None:
+        bundle["timestamp"] = timestamp.bundle_field(stamp)
+    return bundle

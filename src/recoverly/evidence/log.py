@@ -6,6 +6,7 @@ records is committed (a message's ``sent`` and its entry commit together, or nei
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -16,12 +17,14 @@ from recoverly.config import Settings
 from recoverly.domain.cases import Hold, HoldKind
 from recoverly.domain.evidence import Evidence, EvidenceKind, TreeHead, tree_head_message
 from recoverly.domain.merkle import MerkleTree, leaf_hash
-from recoverly.evidence import keys
-from recoverly.evidence.errors import LogTampered, NothingSigned
+from recoverly.evidence import keys, timestamp
+from recoverly.evidence.errors import LogTampered, NothingSigned, TimestampError
 from recoverly.evidence.frames import canonical_entries, instant
 from recoverly.evidence.keys import SigningKey
 from recoverly.store.repositories import evidence as repo
 from recoverly.store.repositories import tenancy
+
+_log = logging.getLogger("recoverly.evidence")
 
 
 def append(conn: Connection, events: Sequence[Evidence], now: datetime) -> list[int]:
@@ -164,10 +167,19 @@ def sign(conn: Connection, key: SigningKey, now: datetime) -> tuple[TreeHead, bo
 
 def sign_if_configured(engine: Engine, settings: Settings, now: datetime) -> TreeHead | None:
     """Sign a head when a signing key is configured (after a dispatch run, say); without
-    one, entries wait for the next ``recoverly evidence sign``."""
+    one, entries wait for the next ``recoverly evidence sign``.
+
+    With a TSA configured, the committed head is then time-stamped; a TSA that fails is
+    logged, not raised: the dispatch run is done and the head is kept, and
+    ``recoverly evidence timestamp`` stamps it later.
+    """
     key = keys.configured(settings)
     if key is None:
         return None
     with engine.begin() as conn:
         head, _ = sign(conn, key, now)
+    try:
+        timestamp.stamp_if_configured(engine, settings, head)
+    except TimestampError as exc:
+        _log.warning("tree head %s signed but not time-stamped: %s", head.tree_size, exc.message)
     return head
