@@ -65,7 +65,7 @@ def apply_payments(
         return 0
     paid = query_frame(
         conn,
-        select(p.payment_id, p.account_id, p.amount_minor, p.paid_at).where(
+        select(p.payment_id, p.account_id, p.currency, p.amount_minor, p.paid_at).where(
             p.tenant_id == tenant_id, p.payment_id.in_(wanted)
         ),
     )
@@ -202,7 +202,8 @@ def settle_promises(
 
 def _log_payments(conn: Connection, tenant_id: int, paid: pl.DataFrame, now: datetime) -> None:
     """Each payment goes to the evidence log once, when it is allocated (in the same
-    transaction): which account, how much in minor units, and when it was paid."""
+    transaction): which account, how much (minor units and their currency, without which
+    the number means nothing), and when it was paid."""
     tenant = tenancy.tenant_name(conn, tenant_id)
     evidence_log.append(
         conn,
@@ -217,6 +218,7 @@ def _log_payments(conn: Connection, tenant_id: int, paid: pl.DataFrame, now: dat
                     ("payment_id", row["payment_id"]),
                     ("account_id", row["account_id"]),
                     ("amount_minor", int(row["amount_minor"])),
+                    ("currency", row["currency"]),
                     ("paid_at", row["paid_at"].isoformat()),
                 ),
             )
