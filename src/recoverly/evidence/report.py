@@ -245,7 +245,10 @@ def _one_of(values: Sequence[str], what: str) -> str:
 
 
 def _subject(entries: Sequence[_Entry]) -> str:
-    return f"case {_one_of([e.case_id for e in entries], 'case')}"
+    """What the report is about: "case C1" (a bundle is exported per case), else what the
+    entries name ("2 cases: C1, C2")."""
+    named = _one_of([e.case_id for e in entries], "case")
+    return f"case {named}" if len({e.case_id for e in entries if e.case_id}) == 1 else named
 
 
 def _wrapped(hex_text: str) -> str:
