@@ -43,6 +43,14 @@ class Settings(BaseSettings):
     # The incoming-message webhook's URL as Twilio calls it (behind a proxy: the public one).
     twilio_inbound_url: str | None = None
     blob_dir: Path = Field(default=Path("./blobs"), description="Letters (PDF) and recordings.")
+    blob_url: str | None = Field(
+        default=None,
+        description="Where blobs are kept, when not in blob_dir: file:///PATH or "
+        "s3://BUCKET[/PREFIX] (credentials from the standard AWS_* settings).",
+    )
+    s3_endpoint_url: str | None = Field(
+        default=None, description="An S3-compatible server other than AWS (MinIO, Ceph)."
+    )
     creditor_name: str | None = Field(
         default=None, description="The creditor messages name (default: the tenant's name)."
     )

@@ -67,7 +67,7 @@ def apply_payments(
         return 0
     paid = query_frame(
         conn,
-        select(p.payment_id, p.account_id, p.amount_minor, p.paid_at).where(
+        select(p.payment_id, p.account_id, p.currency, p.amount_minor, p.paid_at).where(
             p.tenant_id == tenant_id, p.payment_id.in_(wanted)
         ),
     )
@@ -231,7 +231,8 @@ def _log_settled(conn: Connection, tenant_id: int, decided: pl.DataFrame, as_of:
 
 def _log_payments(conn: Connection, tenant_id: int, paid: pl.DataFrame, now: datetime) -> None:
     """Each payment goes to the evidence log once, when it is allocated (in the same
-    transaction): which account, how much in minor units, and when it was paid."""
+    transaction): which account, how much (minor units and their currency, without which
+    the number means nothing), and when it was paid."""
     evidence_log.append_frame(
         conn,
         tenant_id,
@@ -242,6 +243,7 @@ def _log_payments(conn: Connection, tenant_id: int, paid: pl.DataFrame, now: dat
             "payment_id",
             "account_id",
             pl.col("amount_minor").cast(pl.Int64),
+            "currency",
             instant("paid_at"),
         ),
         now,

@@ -1,16 +1,19 @@
-"""``recoverly evidence``: the signing key, signed tree heads, bundles, verification, audit.
+"""``recoverly evidence``: the signing key, signed tree heads, bundles, verification, PDF
+reports, audit.
 
-Exit codes: 0 when all is well, 1 when a verification or an audit finds a mismatch, 2 for
-bad input (a missing file, a malformed bundle, no key configured), 3 when the
-time-stamping authority fails (the head is signed and kept; `timestamp` retries).
+Exit codes: 0 when all is well, 1 when a verification or an audit finds a mismatch (a
+report is still written, and says so), 2 for bad input (a missing file, a malformed
+bundle, no key configured), 3 when the time-stamping authority fails (the head is signed
+and kept; `timestamp` retries).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -40,6 +43,31 @@ def _entries(count: int) -> str:
 def _bad_input(message: str) -> typer.Exit:
     err_console.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
     return typer.Exit(EXIT_BAD_INPUT)
+
+
+def _bundle_json(bundle: dict[str, Any]) -> bytes:
+    """A bundle file's bytes, the same for ``export`` and ``report``: a report names the
+    SHA-256 of exactly these bytes."""
+    return (json.dumps(bundle, indent=2) + "\n").encode("utf-8")
+
+
+def _write(path: Path, data: bytes) -> None:
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise _bad_input(f"{path}: cannot write it ({exc.strerror})") from None
+
+
+def _read_bundle(path: Path) -> tuple[object, bytes]:
+    """A bundle file parsed, and its bytes; bad input names the file."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise _bad_input(f"{path}: cannot read it ({exc.strerror})") from None
+    try:
+        return json.loads(data.decode("utf-8")), data
+    except ValueError as exc:  # UnicodeDecodeError is a ValueError too
+        raise _bad_input(f"{path}: not JSON ({exc})") from None
 
 
 @app.command("keygen")
@@ -137,10 +165,7 @@ def export(
 
     with store().begin() as conn:
         bundle = export_case(conn, resolve_tenant(conn, tenant), case)
-    try:
-        out.write_text(json.dumps(bundle, indent=2) + "\n", encoding="utf-8")
-    except OSError as exc:
-        raise _bad_input(f"{out}: cannot write it ({exc.strerror})") from None
+    _write(out, _bundle_json(bundle))
     console.print(
         f"wrote {_entries(len(bundle['entries']))} of case {case} under tree size "
         f"{bundle['tree_size']:,} to {out}",
@@ -172,13 +197,7 @@ def verify(
     from recoverly.evidence.verify import verify_bundle
 
     trusted = load_certificates(tsa_cert, f"--tsa-cert {tsa_cert}") if tsa_cert else None
-
-    try:
-        data = json.loads(bundle.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise _bad_input(f"{bundle}: cannot read it ({exc.strerror})") from None
-    except ValueError as exc:
-        raise _bad_input(f"{bundle}: not JSON ({exc})") from None
+    data, _ = _read_bundle(bundle)
     found = verify_bundle(data, expected_key_id=key_id, trusted_tsa=trusted)
     for failure in found.failures:
         err_console.print(f"[red]FAILED[/red] {failure}", highlight=False, soft_wrap=True)
@@ -201,6 +220,80 @@ def verify(
             highlight=False,
             soft_wrap=True,
         )
+
+
+@app.command("report")
+def report(
+    out: Annotated[Path, typer.Option("--out", help="The report's PDF file.")],
+    case: Annotated[
+        str | None,
+        typer.Option("--case", help="Export this case's bundle from the store and report it."),
+    ] = None,
+    bundle: Annotated[
+        Path | None,
+        typer.Option("--bundle", help="Report this bundle file instead (offline, no database)."),
+    ] = None,
+    bundle_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--bundle-out",
+            help="With --case: where to write the bundle the report describes "
+            "(default: beside the PDF, NAME.bundle.json).",
+        ),
+    ] = None,
+    key_id: Annotated[
+        str | None,
+        typer.Option("--key-id", help="The signer's published key id, to check it too."),
+    ] = None,
+    tenant: TenantOption = DEFAULT_TENANT,
+) -> None:
+    """Write a PDF evidence report: the bundle verified (the outcome on page one), its
+    signed tree head, a timeline of its entries in plain words with their leaf hashes, and
+    how to verify it. Exit 1 when the bundle fails a check (the report says which)."""
+    from recoverly.domain.errors import InvalidInput
+    from recoverly.evidence.report import render_report
+
+    if bundle is not None and case is None:
+        if bundle_out is not None:
+            raise _bad_input("--bundle-out goes with --case: --bundle FILE already is the bundle")
+        data, raw = _read_bundle(bundle)
+        source = bundle
+    elif case is not None and bundle is None:
+        from recoverly.evidence.bundle import export_case
+
+        with store().begin() as conn:
+            data = export_case(conn, resolve_tenant(conn, tenant), case)
+        raw = _bundle_json(data)
+        source = bundle_out or out.with_name(f"{out.stem}.bundle.json")
+    else:
+        raise _bad_input("give either --case ID (from the store) or --bundle FILE.json")
+    if not isinstance(data, dict):
+        raise _bad_input(f"{source}: a bundle must be a JSON object")
+    try:
+        made = render_report(
+            data,
+            bundle_sha256=hashlib.sha256(raw).hexdigest(),
+            generated_at=datetime.now(UTC),
+            bundle_name=source.name,
+            expected_key_id=key_id,
+        )
+    except InvalidInput as exc:
+        raise _bad_input(f"{source}: {exc.message}") from None
+    if bundle is None:
+        _write(source, raw)
+        console.print(f"wrote the bundle to {source}", highlight=False, soft_wrap=True)
+    _write(out, made.pdf)
+    found = made.verification
+    said = "verified" if found.ok else "[red]verification FAILED[/red]"
+    console.print(
+        f"wrote the report on {_entries(found.entries)} to {out}: {said}",
+        highlight=False,
+        soft_wrap=True,
+    )
+    for failure in found.failures:
+        err_console.print(f"[red]FAILED[/red] {failure}", highlight=False, soft_wrap=True)
+    if not found.ok:
+        raise typer.Exit(EXIT_MISMATCH)
 
 
 @app.command("audit")

@@ -31,7 +31,7 @@ from recoverly.domain.errors import InvalidInput
 from recoverly.domain.events import Channel, Direction, Outcome
 from recoverly.domain.roles import PersonalField, Role
 from recoverly.ingest.service import record
-from recoverly.store.blobs import LocalBlobStore, sha256_hex
+from recoverly.store.blobs import blob_store, sha256_hex
 from recoverly.store.repositories import cases, debtors, outbox, plans
 from recoverly.store.repositories.tenancy import Principal
 
@@ -154,7 +154,7 @@ def attach_recording(
     )
     # Stored before the commit: a crash between the two leaves an unreferenced blob
     # (harmless, content-addressed), never a reference to a missing one.
-    LocalBlobStore(get_settings().blob_dir).put(audio, "audio/*")
+    blob_store(get_settings()).put(audio, "audio/*")
     conn.commit()
     return RecordingOut(
         contact_id=contact_id, case_id=case_id, recording_sha256=sha256, bytes=len(audio)
