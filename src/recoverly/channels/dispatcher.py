@@ -348,6 +348,8 @@ class Dispatcher:
 def _sent_evidence(item: Claimed, settled: Settlement, now: datetime) -> Evidence:
     """The evidence of a send: which message went where through whom, and the SHA-256
     of what it said; no name, address or text."""
+    # A letter's provider id is its PDF's SHA-256 in the blob store: named as a document.
+    document = (("document_sha256", settled.provider_id),) if item.channel == "letter" else ()
     return _message_evidence(
         EvidenceKind.MESSAGE_SENT,
         item,
@@ -356,6 +358,7 @@ def _sent_evidence(item: Claimed, settled: Settlement, now: datetime) -> Evidenc
         ("locale", settled.locale),
         ("content_sha256", settled.content_sha256),
         ("provider_id", settled.provider_id),
+        *document,
     )
 
 

@@ -189,20 +189,45 @@ def verify(
             "must then carry a time-stamp that chains to them.",
         ),
     ] = None,
+    attachments: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--attachment",
+            help="A file the bundle should vouch for (a call's recording, a letter's PDF): "
+            "its SHA-256 must be named by a verified entry. Repeatable.",
+        ),
+    ] = None,
 ) -> None:
     """Check a bundle offline, with nothing but the bundle: the signature over its tree
-    head, each entry's inclusion proof to the signed root, and the head's RFC 3161
-    time-stamp when it has one. Exit 1 on any mismatch."""
+    head, each entry's inclusion proof to the signed root, the head's RFC 3161
+    time-stamp when it has one, and that each --attachment is the file an entry names.
+    Exit 1 on any mismatch."""
+    from recoverly.evidence.attachments import file_sha256, find_in_bundle
     from recoverly.evidence.timestamp import load_certificates
     from recoverly.evidence.verify import verify_bundle
 
     trusted = load_certificates(tsa_cert, f"--tsa-cert {tsa_cert}") if tsa_cert else None
     data, _ = _read_bundle(bundle)
     found = verify_bundle(data, expected_key_id=key_id, trusted_tsa=trusted)
+    vouched: list[tuple[Path, int, str]] = []
+    for path in attachments or []:
+        try:
+            digest = file_sha256(path)
+        except OSError as exc:
+            raise _bad_input(f"--attachment {path}: cannot read it ({exc.strerror})") from None
+        named = find_in_bundle(data, digest) if isinstance(data, dict) else []
+        if not named:
+            found.failures.append(
+                f"attachment {path}: its SHA-256 {digest} is named by no entry of the bundle "
+                "(not the file the log vouches for, or another case's)"
+            )
+        vouched.extend((path, index, fact) for index, fact in named)
     for failure in found.failures:
         err_console.print(f"[red]FAILED[/red] {failure}", highlight=False, soft_wrap=True)
     if not found.ok:
         raise typer.Exit(EXIT_MISMATCH)
+    for path, index, fact in vouched:
+        console.print(f"attachment {path}: entry {index} ({fact})", highlight=False)
     console.print(
         f"verified: {_entries(found.entries)} under a tree of size {found.tree_size:,} "
         f"signed by key {found.key_id}",
@@ -299,21 +324,38 @@ def report(
 @app.command("audit")
 def audit(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    blobs: Annotated[
+        bool,
+        typer.Option(
+            "--blobs",
+            help="Also read every recording and letter the log names from the blob store "
+            "and check each still hashes to its name.",
+        ),
+    ] = False,
 ) -> None:
     """Recompute every entry's leaf hash and the signed root from the stored entries;
     name by index the entries altered, misplaced or missing. Exit 1 on any finding."""
     from recoverly.config import get_settings
     from recoverly.evidence import keys
+    from recoverly.evidence.attachments import check_blobs
     from recoverly.evidence.audit import audit as run_audit
+    from recoverly.store.blobs import blob_store
 
-    key = keys.configured(get_settings())
+    settings = get_settings()
+    key = keys.configured(settings)
     with store().connect() as conn:
         report = run_audit(conn, trusted_key_id=key.key_id if key else None)
+        found = report.as_dict()
+        ok = report.ok
+        if blobs:
+            checked = check_blobs(conn, blob_store(settings))
+            found["blobs"] = checked.as_dict()
+            found["ok"] = ok = ok and checked.ok
     if as_json:
-        print(json.dumps(report.as_dict(), sort_keys=True))
+        print(json.dumps(found, sort_keys=True))
     else:
-        _print_audit(report.as_dict())
-    if not report.ok:
+        _print_audit(found)
+    if not ok:
         raise typer.Exit(EXIT_MISMATCH)
 
 
@@ -340,4 +382,17 @@ def _print_audit(found: dict[str, object]) -> None:
         if found[name] is not None:
             mark = "ok" if found[name] else "[red]FAILED[/red]"
             console.print(f"{mark} {what}", highlight=False)
+    checked = found.get("blobs")
+    if isinstance(checked, dict):
+        console.print(f"blobs named by the log: {checked['checked']:,} read", highlight=False)
+        for name, what in (
+            ("missing", "not in the blob store"),
+            ("corrupted", "no longer hash to their name (swapped or damaged)"),
+        ):
+            for bad in checked[name]:
+                console.print(
+                    f"[red]{name}[/red] ({what}): entry {bad['index']}, blob {bad['sha256']}",
+                    highlight=False,
+                    soft_wrap=True,
+                )
     console.print("audit: " + ("clean" if found["ok"] else "[red]findings above[/red]"))

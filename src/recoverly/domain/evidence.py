@@ -20,6 +20,10 @@ import rfc8785
 
 TREE_HEAD_PREFIX = "recoverly-tree-head:v1"
 
+# Facts that name a blob in the blob store by its SHA-256 (a call's recording, a letter's
+# PDF): the log commits to the hash, so a blob swapped later is found out.
+BLOB_FACTS = ("recording_sha256", "document_sha256")
+
 
 class EvidenceKind(StrEnum):
     """What an entry records. The names are part of every entry's bytes: never rename one."""
