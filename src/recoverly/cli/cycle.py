@@ -10,7 +10,7 @@ rules judge each call, the number read in clear is audited); the digital twin
 (``simulate.reactions``) who texts STOP or START back and who complains; the provider's
 delivery receipts for the texts are applied, and those files imported back, as a
 collector's systems would. Then the staff work what came in: a supervisor answers and
-closes complaints, a back office resolves disputes a few days old.
+closes complaints, a back office resolves disputes opened before the day.
 
 Every step goes through the code paths production uses (the desk service, the receipts
 and STOP handling the webhooks use, the importers, ``compliance.complaints`` and
@@ -290,7 +290,7 @@ def _supervisor(engine: Engine, tenant_id: int, start: datetime, seed: int) -> d
 
 
 def _back_office(engine: Engine, tenant_id: int, start: datetime, seed: int) -> int:
-    """Resolve disputes opened before yesterday (``simulate.reactions.back_office``
+    """Resolve disputes opened before today (``simulate.reactions.back_office``
     decides which and how), lifting each dispute hold through ``compliance.holds``."""
     from recoverly.compliance import holds
     from recoverly.domain.cases import HoldKind

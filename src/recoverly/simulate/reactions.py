@@ -13,8 +13,9 @@ the demo's cycle, from the day's played contacts and what the store holds:
   none); the file has the Complaints CSV format that ``recoverly import complaints`` takes;
 * **a supervisor** answers complaints received before today and closes those answered
   before today, some upheld, each with a root cause from a short list;
-* **a back office** resolves disputes opened before yesterday: most the first day they
-  are eligible, the others a day later, verified (a validation notice sent) or upheld.
+* **a back office** resolves disputes opened before today (a quick one: the demo lasts
+  days, not the weeks a verification can take): ``RESOLVE_SHARE`` on each day they are
+  open, verified (a validation notice sent) or upheld.
 
 Every draw is keyed like ``outcomes``' (the seed and a keyed hash of the row's own id, one
 slot per purpose, none shared with ``outcomes``), so a seed gives the same decisions
@@ -24,7 +25,7 @@ whatever the order or the other rows.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Final
 
@@ -35,7 +36,7 @@ from recoverly.domain.events import Channel, Outcome
 from recoverly.simulate.outcomes import read_csv, row_keys, uniforms, write_all
 
 STOP_RATE: Final = 0.03  # of texts that reached their debtor
-START_SHARE: Final = 0.4  # of those who stopped
+START_SHARE: Final = 0.5  # of those who stopped
 COMPLAINT_RATE: Final = 0.012  # of contacts that reached the debtor (in person or writing)
 UPHELD_SHARE: Final = 0.3  # of complaints closed
 RESOLVE_SHARE: Final = 0.7  # of eligible disputes, per day
@@ -142,7 +143,17 @@ def sms_replies(contacts: pl.DataFrame, seed: int) -> pl.DataFrame:
             ).filter(pl.Series(starts)),
         ]
     )
-    return frame.sort("at", "debtor_id").select(REPLY_COLUMNS)
+    # Cast again: a day without texts gives empty columns of no type.
+    return (
+        frame.select(
+            pl.col("debtor_id").cast(pl.String),
+            pl.col("reply").cast(pl.String),
+            pl.col("text").cast(pl.String),
+            pl.col("at").cast(pl.Datetime("us", "UTC")),
+        )
+        .sort("at", "debtor_id")
+        .select(REPLY_COLUMNS)
+    )
 
 
 def complaints(contacts: pl.DataFrame, seed: int) -> pl.DataFrame:
@@ -172,7 +183,7 @@ def complaints(contacts: pl.DataFrame, seed: int) -> pl.DataFrame:
         called, "phone", np.where(uniforms(keys, _VIA) < 0.7, "email", "letter")
     ).tolist()
     hours = pl.Series(1 + 7 * uniforms(keys, _LATER)) * 3_600_000_000
-    received = _instants(reached["scheduled_at"]) + hours.cast(pl.Int64)
+    received = (_instants(reached["scheduled_at"]) + hours.cast(pl.Int64)).cast(pl.Int64)
     frame = pl.DataFrame(
         {
             "case_id": reached["case_id"],
@@ -256,8 +267,8 @@ class Resolution:
 
 
 def back_office(disputes: pl.DataFrame, start_of_day: datetime, seed: int) -> list[Resolution]:
-    """Resolve disputes opened before yesterday: ``RESOLVE_SHARE`` of them on each day
-    they are eligible (the draw is keyed by the day too, so a dispute left today may be
+    """Resolve disputes opened before today: ``RESOLVE_SHARE`` of them on each day they
+    are eligible (the draw is keyed by the day too, so a dispute left today may be
     taken tomorrow).
 
     Args:
@@ -265,9 +276,7 @@ def back_office(disputes: pl.DataFrame, start_of_day: datetime, seed: int) -> li
         start_of_day: today's start (UTC).
         seed: the twin's seed.
     """
-    due = disputes.filter(pl.col("starts_at") < start_of_day - timedelta(days=1)).sort(
-        "case_id", "hold_id"
-    )
+    due = disputes.filter(pl.col("starts_at") < start_of_day).sort("case_id", "hold_id")
     day = start_of_day.date().isoformat()
     keys = row_keys(
         [f"{c}/{h}/{day}" for c, h in due.select("case_id", "hold_id").iter_rows()], seed
@@ -307,7 +316,8 @@ def write_reactions(
 def _instants(text: pl.Series) -> pl.Series:
     """``scheduled_at`` text as UTC epoch microseconds."""
     return (
-        text.str.replace(r"[Zz]$", "+00:00")
+        text.cast(pl.String)
+        .str.replace(r"[Zz]$", "+00:00")
         .str.to_datetime("%Y-%m-%dT%H:%M:%S%.f%z", time_zone="UTC")
         .dt.epoch("us")
     )
