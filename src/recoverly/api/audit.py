@@ -3,7 +3,9 @@
 Routes that answer with debtors' personal data call :func:`disclose` with the debtors and
 the fields the answer carries; what the caller's role sees in clear is recorded (masked
 values are not personal data read), with who asked, when, why and through which route,
-and committed at once: if the record cannot be written, the answer is not sent.
+and committed at once: if the record cannot be written, the answer is not sent. The
+recording itself (audit row and evidence entry) is ``compliance.privacy.reads``, shared
+with the paths that are not HTTP.
 """
 
 from __future__ import annotations
@@ -15,11 +17,9 @@ from typing import Annotated
 from fastapi import Header, Request
 from sqlalchemy import Connection
 
-from recoverly.domain.evidence import Evidence, EvidenceKind
+from recoverly.compliance.privacy.reads import record_reads
 from recoverly.domain.parties import Debtor
-from recoverly.domain.roles import PersonalField, personal_fields, sees_in_clear
-from recoverly.evidence import log as evidence_log
-from recoverly.store.repositories import cases, privacy, tenancy
+from recoverly.domain.roles import PersonalField
 from recoverly.store.repositories.tenancy import Principal
 
 DEFAULT_PURPOSE = "collections"
@@ -44,58 +44,24 @@ def disclose(
     fields: Iterable[PersonalField],
 ) -> None:
     """Record that ``caller`` is shown ``fields`` of ``debtors`` (as far as the role sees
-    them in clear), and commit."""
-    shown = [f for f in fields if sees_in_clear(caller.role, f)]
-    route = _route(request)
-    now = datetime.now(UTC)
-    reads = []
-    for debtor in debtors:
-        held = personal_fields(debtor)
-        personal = [f.value for f in shown if f in held]
-        if personal:
-            reads.append(
-                privacy.Read(
-                    now,
-                    caller.subject,
-                    caller.role.value,
-                    debtor.debtor_id,
-                    tuple(personal),
-                    purpose,
-                    f"{request.method} {route}",
-                )
-            )
-    privacy.record(conn, caller.tenant_id, reads)
-    _log(conn, caller.tenant_id, reads, now)
+    them in clear), through the request's route, and commit."""
+    record_reads(
+        conn,
+        caller.tenant_id,
+        caller.subject,
+        caller.role,
+        debtors,
+        fields,
+        purpose,
+        via(request),
+        datetime.now(UTC),
+    )
     conn.commit()
 
 
-def _log(conn: Connection, tenant_id: int, reads: list[privacy.Read], now: datetime) -> None:
-    """Each read also goes to the evidence log, filed under each of the debtor's cases, so
-    a case's bundle shows who saw the person's data and why; ids only, never the data."""
-    tenant = tenancy.tenant_name(conn, tenant_id)
-    evidence_log.append(
-        conn,
-        [
-            Evidence(
-                kind=EvidenceKind.DATA_ACCESS,
-                tenant_id=tenant_id,
-                tenant=tenant,
-                at=read.at,
-                case_id=case_id,
-                facts=(
-                    ("debtor_id", read.debtor_id),
-                    ("actor", read.actor),
-                    ("role", read.role),
-                    ("fields", ",".join(read.fields)),
-                    ("purpose", read.purpose),
-                    ("via", read.via),
-                ),
-            )
-            for read in reads
-            for case_id in cases.case_ids_of(conn, tenant_id, read.debtor_id)
-        ],
-        now,
-    )
+def via(request: Request) -> str:
+    """How a read came: the method and the route's template (``GET /api/v1/debtors/{id}``)."""
+    return f"{request.method} {_route(request)}"
 
 
 def _route(request: Request) -> str:

@@ -112,7 +112,8 @@ def _cycle(
     portfolio: Path,
     seed: int,
 ) -> None:
-    """Simulate ``days`` days of collection and print each day and the KPIs after."""
+    """Simulate ``days`` days of collection and print each day (and what the desk, the
+    debtors' texts and complaints, and the staff did) and the KPIs after."""
     from rich.table import Table
 
     from recoverly.analytics.kpis import Period, report
@@ -131,6 +132,21 @@ def _cycle(
         box=None,
         title="Collection cycle",
     )
+    staff = Table(
+        "day",
+        "calls",
+        "refused",
+        "STOP",
+        "START",
+        "complaints",
+        "answered",
+        "closed",
+        "disputes",
+        box=None,
+        title="Desk, texts back, complaints and back office",
+        caption="calls placed by the agent at the desk and refused by the rules; "
+        "complaints received, answered, closed; disputes resolved",
+    )
 
     def show(result: DayResult) -> None:
         outcomes = result.sent["outcomes"]
@@ -143,6 +159,23 @@ def _cycle(
             f"{outcomes.get('postponed', 0):,}",
             f"{result.outcomes['contacts']:,}",
             f"{result.outcomes['payments']:,}",
+        )
+        done = result.activity
+        staff.add_row(
+            str(result.day),
+            *(
+                f"{done.get(k, 0):,}"
+                for k in (
+                    "calls_placed",
+                    "calls_refused",
+                    "stops",
+                    "starts",
+                    "complaints",
+                    "complaints_answered",
+                    "complaints_closed",
+                    "disputes_resolved",
+                )
+            ),
         )
 
     with progress_bar() as bar:
@@ -164,6 +197,7 @@ def _cycle(
             on_day=advance,
         )
     console.print(table)
+    console.print(staff)
     last = first + timedelta(days=days - 1)
     with engine.connect() as conn:
         kpis = report(conn, tenant_id, Period(first, last))["total"]

@@ -15,8 +15,9 @@ The model, per planned contact (the numbers are in the functions below):
   debtor's contactability and when the channel is the one they prefer (a bot is hung up on
   more often); a wrong number is likelier for the hard to reach; an unanswered call ends in
   no answer, voicemail or busy. A right-party contact ends in a promise to pay (likelier
-  with willingness and capacity), a refusal (likelier without willingness), a dispute, a
-  callback request or a plain conversation;
+  with willingness and capacity), a refusal (likelier without willingness; one in four
+  refusers asks not to be contacted again, a cease request), a dispute, a callback
+  request or a plain conversation;
 * SMS fails or is delivered, and sometimes clicked; push fails or is delivered, opened,
   clicked; email bounces or is delivered, opened, clicked; a letter is delivered. A
   channel the debtor has no address for (no phone for SMS or calls, no email) fails;
@@ -68,6 +69,8 @@ PAYMENT_COLUMNS: Final = (
 )  # fmt: skip
 PROMISE_COLUMNS: Final = ("promise_id", "account_id", "amount", "currency", "due_date", "made_at")
 
+CEASE_SHARE: Final = 0.25  # of refusals that end in a request to stop contact
+
 _C: Final = {c: i for i, c in enumerate(CHANNELS)}
 _O: Final = {o: i for i, o in enumerate(OUTCOMES)}
 _NEEDS_PHONE: Final = (Channel.SMS, Channel.CALL, Channel.VOICE_BOT)
@@ -75,7 +78,7 @@ _INSTANT: Final = "%Y-%m-%dT%H:%M:%SZ"
 _DAY: Final = 86_400
 
 # One draw per purpose, so that a change to one part of the model leaves the others' alone.
-_LINE, _REACH, _RESULT, _MISS, _PAY, _FULL, _SHARE, _DELAY, _DUE, _METHOD = range(10)
+_LINE, _REACH, _RESULT, _MISS, _PAY, _FULL, _SHARE, _DELAY, _DUE, _METHOD, _CEASE = range(11)
 
 # How much a contact's outcome moves the debtor to pay (see ``payment_chance``).
 _LIFT: Final = np.zeros(len(OUTCOMES))
@@ -83,6 +86,7 @@ for _outcome, _lift in {
     Outcome.CONVERSATION: 0.6,
     Outcome.CALLBACK_REQUESTED: 0.4,
     Outcome.REFUSED_TO_PAY: 0.05,
+    Outcome.CEASE_REQUEST: 0.02,
     Outcome.DISPUTE: 0.02,
     Outcome.CLICKED: 0.8,
     Outcome.OPENED: 0.25,
@@ -204,6 +208,12 @@ def contact_outcomes(
         [o[Outcome.DISPUTE], o[Outcome.PROMISE_TO_PAY], o[Outcome.REFUSED_TO_PAY],
          o[Outcome.CALLBACK_REQUESTED], o[Outcome.CONVERSATION]]
     )[(result[None, :] >= edges).sum(axis=0)]  # fmt: skip
+    # Some who refuse go further and ask not to be contacted again (a cease request).
+    spoken = np.where(
+        (spoken == o[Outcome.REFUSED_TO_PAY]) & (uniforms(keys, _CEASE) < CEASE_SHARE),
+        o[Outcome.CEASE_REQUEST],
+        spoken,
+    )
     called = np.where(wrong, o[Outcome.WRONG_PARTY], np.where(rpc, spoken, missed))
 
     # Messages: SMS and push fail or land (and may be clicked); email may bounce or be opened.
@@ -707,7 +717,7 @@ def write_outcomes(
         "payments": result.payments,
         "promises": result.promises,
     }
-    _write_all([(frames[what], path) for path, what in outputs])
+    write_all([(frames[what], path) for path, what in outputs])
     right_party = result.contacts.filter(
         pl.col("outcome").is_in([o.value for o in OUTCOMES if o.right_party_contact])
     ).height
@@ -716,7 +726,7 @@ def write_outcomes(
     )
 
 
-def _write_all(files: list[tuple[pl.DataFrame, Path]]) -> None:
+def write_all(files: list[tuple[pl.DataFrame, Path]]) -> None:
     """Write every frame under a temporary name beside its target, then rename them all."""
     opened: list[tuple[Path, BinaryIO, Path]] = []  # target, handle, temporary name
     try:

@@ -111,9 +111,11 @@ class TestContactOutcomes:
         ("channel", "allowed"),
         [
             ("call", {"conversation", "no_answer", "voicemail", "busy", "wrong_party",
-                      "promise_to_pay", "refused_to_pay", "dispute", "callback_requested"}),
+                      "promise_to_pay", "refused_to_pay", "cease_request", "dispute",
+                      "callback_requested"}),
             ("voice_bot", {"conversation", "no_answer", "voicemail", "busy", "wrong_party",
-                           "promise_to_pay", "refused_to_pay", "dispute", "callback_requested"}),
+                           "promise_to_pay", "refused_to_pay", "cease_request", "dispute",
+                           "callback_requested"}),
             ("sms", {"delivered", "failed", "clicked"}),
             ("email", {"delivered", "bounced", "opened", "clicked"}),
             ("push", {"delivered", "failed", "opened", "clicked"}),

@@ -4,7 +4,8 @@ Every contact a person starts passes the same engine as the daily run and the
 dispatcher, at the moment it is started. A call that the rules refuse never gets a
 number: the desktop shows the refusal and when the call would be allowed, and the
 debtor's number stays masked. A message is judged when it is asked for and again by the
-dispatcher when it is sent (a dispute may arrive in between).
+dispatcher when it is sent (a dispute may arrive in between). Placing a call is the
+service ``channels.desk.place_call``; this router adds HTTP (the 409, the commit).
 """
 
 from __future__ import annotations
@@ -12,27 +13,26 @@ from __future__ import annotations
 from datetime import UTC
 from functools import cache
 from typing import Annotated, Any, Literal
-from uuid import uuid4
 
 from fastapi import APIRouter, Body, Depends, Path, Request
 from fastapi.responses import JSONResponse
 
-from recoverly.api.audit import disclose
+from recoverly.api.audit import via
 from recoverly.api.deps import Conn, Now, require_roles
 from recoverly.api.schemas.common import error_responses
 from recoverly.api.schemas.compliance import CaseCheckOut
 from recoverly.api.schemas.desk import CallIn, CallOut, MessageIn, MessageOut, RecordingOut
 from recoverly.arrangements import service as arrangements
+from recoverly.channels import desk
 from recoverly.channels.templates.catalog import Catalog
 from recoverly.channels.templates.loader import load_catalog
 from recoverly.compliance.case_check import CaseCheck, check_case
 from recoverly.config import get_settings
 from recoverly.domain.errors import InvalidInput
-from recoverly.domain.events import Channel, Direction, Outcome
-from recoverly.domain.roles import PersonalField, Role
-from recoverly.ingest.service import record
+from recoverly.domain.events import Channel
+from recoverly.domain.roles import Role
 from recoverly.store.blobs import blob_store, sha256_hex
-from recoverly.store.repositories import cases, debtors, outbox, plans
+from recoverly.store.repositories import cases, outbox, plans
 from recoverly.store.repositories.tenancy import Principal
 
 router = APIRouter(prefix="/cases", tags=["desk"], responses=error_responses(401, 403, 404, 422))
@@ -47,7 +47,6 @@ REFUSED: dict[int | str, dict[str, Any]] = {
     }
 }
 MANUAL_PREFIX = "M-"  # plan ids of agents' messages; the daily run's start "P-"
-CALL_PURPOSE = "call"  # why the number is read in clear, for the personal-data audit
 
 
 def _open(record: cases.CaseRecord) -> None:
@@ -81,41 +80,24 @@ def place_call(
     body: Annotated[CallIn | None, Body()] = None,
     caller: Principal = DESK,
 ) -> CallOut | JSONResponse:
-    cases.lock_case(conn, caller.tenant_id, case_id)  # one call at a time per case
-    found = check_case(conn, caller.tenant_id, case_id, Channel.CALL, now)
-    if not found.allowed:
-        conn.rollback()
-        return _refused(found)
-    found_case = cases.get_case(conn, caller.tenant_id, case_id)
-    _open(found_case)
-    debtor_id = found_case.debtor.debtor_id
-    debtor = debtors.get_debtor(conn, caller.tenant_id, debtor_id).debtor  # with its points
-    number = outbox.usable_point(conn, caller.tenant_id, debtor_id, Channel.CALL.value)
-    if number is None:
-        raise InvalidInput(f"case {case_id}: the debtor has no usable phone number")
-    contact_id = (body.contact_id if body else None) or f"call-{uuid4().hex}"
-    record(
+    placed = desk.place_call(
         conn,
-        caller.tenant_id,
-        "contacts",
-        {
-            "contact_id": contact_id,
-            "debtor_id": debtor.debtor_id,
-            "channel": Channel.CALL.value,
-            "direction": Direction.OUTBOUND.value,
-            "at": now.isoformat(),
-            "outcome": Outcome.NO_ANSWER.value,
-            "agent": caller.user,
-        },
+        caller,
+        case_id,
         now,
+        via(request),
+        contact_id=body.contact_id if body else None,
     )
-    disclose(conn, caller, request, CALL_PURPOSE, [debtor], [PersonalField.PHONE])  # commits
+    if isinstance(placed, CaseCheck):
+        conn.rollback()
+        return _refused(placed)
+    conn.commit()  # the call and the read of its number, before the number is shown
     return CallOut(
-        contact_id=contact_id,
-        case_id=case_id,
-        debtor_id=debtor.debtor_id,
-        number=number,
-        placed_at=now,
+        contact_id=placed.contact_id,
+        case_id=placed.case_id,
+        debtor_id=placed.debtor_id,
+        number=placed.number,
+        placed_at=placed.placed_at,
     )
 
 

@@ -231,6 +231,25 @@ def active_holds(
     return [_hold(row) for row in conn.execute(query.order_by(h.id))]
 
 
+def holds_in_force(
+    conn: Connection, tenant_id: int, kind: HoldKind, at: datetime
+) -> list[tuple[str, Hold]]:
+    """The tenant's holds of ``kind`` in force at ``at``, with their cases, oldest first
+    (a back office's work list)."""
+    h = holds.c
+    rows = conn.execute(
+        select(holds)
+        .where(
+            h.tenant_id == tenant_id,
+            h.kind == kind.value,
+            h.starts_at <= at,
+            (h.ends_at.is_(None)) | (h.ends_at > at),
+        )
+        .order_by(h.starts_at, h.id)
+    ).all()
+    return [(row.case_id, _hold(row)) for row in rows]
+
+
 def open_case_ids(conn: Connection, tenant_id: int, debtor_id: str) -> list[str]:
     return case_ids_of(conn, tenant_id, debtor_id, open_only=True)
 

@@ -9,6 +9,7 @@ again and re-sent under the same idempotency key, which the provider de-duplicat
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -174,6 +175,27 @@ def _address(tenant_id: Any, debtor_id: Any, channel: Any) -> Any:
         .limit(1)
         .scalar_subquery()
     )
+
+
+def provider_ids(
+    conn: Connection, tenant_id: int, plan_ids: Sequence[str], channel: str
+) -> dict[str, tuple[str, datetime]]:
+    """The provider's id and the send's instant of each of ``plan_ids`` sent through
+    ``channel`` (those a provider accepted), for matching its receipts."""
+    o = outbox.c
+    found: dict[str, tuple[str, datetime]] = {}
+    for start in range(0, len(plan_ids), 500):  # under every database's parameter limit
+        rows = conn.execute(
+            select(o.plan_id, o.provider_id, o.sent_at).where(
+                o.tenant_id == tenant_id,
+                o.channel == channel,
+                o.plan_id.in_(plan_ids[start : start + 500]),
+                o.provider_id.is_not(None),
+                o.sent_at.is_not(None),
+            )
+        ).all()
+        found.update({plan_id: (provider_id, sent_at) for plan_id, provider_id, sent_at in rows})
+    return found
 
 
 def usable_point(conn: Connection, tenant_id: int, debtor_id: str, channel: str) -> str | None:
