@@ -18,6 +18,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import Connection
 
+from recoverly.compliance import holds
+from recoverly.domain.cases import Hold, HoldKind
 from recoverly.domain.complaints import Issue, Status, move
 from recoverly.domain.errors import InvalidInput
 from recoverly.domain.evidence import Evidence, EvidenceKind
@@ -89,6 +91,16 @@ def open_complaint(
 
         guess = shipped().suggest(new.text)
         suggestion = (guess.issue, guess.probability)
+    under_review = f"complaint {new.complaint_id} under review"
+    hold = holds.place(
+        conn,
+        tenant_id,
+        new.case_id,
+        Hold(HoldKind.COMPLAINT, new.received_at, None, under_review),
+        f"complaint ({new.source})",
+        now,
+    )
+    assert hold.hold_id is not None  # stored
     repo.add(
         conn,
         tenant_id,
@@ -98,6 +110,7 @@ def open_complaint(
         acknowledge_by,
         respond_by,
         now,
+        hold.hold_id,
         suggestion=suggestion,
     )
     taken = repo.get(conn, tenant_id, new.complaint_id)
@@ -193,6 +206,17 @@ def close(
         now,
         issue=issue,
     )
+    hold_id = repo.open_hold(conn, tenant_id, complaint_id, now)
+    if hold_id is not None:
+        holds.release(
+            conn,
+            tenant_id,
+            current.case_id,
+            hold_id,
+            f"complaint {complaint_id} closed",
+            "complaints",
+            now,
+        )
     if upheld and current.template is not None:
         count = pauses.upheld_since(conn, tenant_id, current.template, now - PAUSE_WINDOW)
         if count >= PAUSE_AFTER:

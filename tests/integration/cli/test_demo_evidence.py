@@ -23,9 +23,7 @@ from tests.integration.cli.test_import_cli import cli
 EXCUSED = {
     EvidenceKind.PROMISE_BROKEN: "a promise falls due 1-7 days after it is made and is "
     "broken only after a grace day: a cycle short enough for a test ends first "
-    "(tests/integration/arrangements)",
-    EvidenceKind.HOLD_RELEASED: "nobody lifts a cease request, and a complaint's hold is "
-    "lifted with the complaint (complaint_closed), not through compliance.holds",
+    "(tests/integration/ingest/test_arrangements_import.py)",
 }
 
 

@@ -7,7 +7,6 @@ from datetime import datetime
 
 from sqlalchemy import Connection, Row, func, insert, select, update
 
-from recoverly.domain.cases import HoldKind
 from recoverly.domain.complaints import Issue, ReceiptChannel, Status
 from recoverly.domain.errors import NotFound
 from recoverly.store.tables import complaints, holds
@@ -65,22 +64,11 @@ def add(
     acknowledge_by: datetime,
     respond_by: datetime,
     now: datetime,
+    hold_id: int,
     suggestion: tuple[Issue, float] | None = None,
 ) -> None:
-    """The complaint, and the hold it places on its case, in the caller's transaction."""
-    hold_id = conn.execute(
-        insert(holds)
-        .values(
-            tenant_id=tenant_id,
-            case_id=new.case_id,
-            kind=HoldKind.COMPLAINT.value,
-            starts_at=new.received_at,
-            ends_at=None,
-            reason=f"complaint {new.complaint_id} under review",
-            created_at=now,
-        )
-        .returning(holds.c.id)
-    ).scalar_one()
+    """The complaint, in the caller's transaction; ``hold_id`` is the hold it placed on
+    its case (through ``compliance.holds``, which logs it)."""
     conn.execute(
         insert(complaints).values(
             tenant_id=tenant_id,
@@ -133,7 +121,7 @@ def record_closure(
     now: datetime,
     issue: Issue | None = None,
 ) -> None:
-    """The closed complaint (with the issue the reviewer settled on), its hold lifted."""
+    """The closed complaint, with the issue the reviewer settled on."""
     settled = {} if issue is None else {"issue": issue.value}
     _set(
         conn,
@@ -147,17 +135,22 @@ def record_closure(
         closed_at=now,
         updated_at=now,
     )
-    hold_id = conn.execute(
-        select(complaints.c.hold_id).where(
-            complaints.c.tenant_id == tenant_id, complaints.c.complaint_id == complaint_id
+
+
+def open_hold(conn: Connection, tenant_id: int, complaint_id: str, at: datetime) -> int | None:
+    """The id of the hold the complaint placed, if it is still in force at ``at`` (a
+    supervisor may have lifted it before the complaint closed)."""
+    c, h = complaints.c, holds.c
+    found: int | None = conn.execute(
+        select(h.id)
+        .join(complaints, (c.tenant_id == h.tenant_id) & (c.hold_id == h.id))
+        .where(
+            c.tenant_id == tenant_id,
+            c.complaint_id == complaint_id,
+            (h.ends_at.is_(None)) | (h.ends_at > at),
         )
-    ).scalar_one()
-    if hold_id is not None:
-        conn.execute(
-            update(holds)
-            .where(holds.c.tenant_id == tenant_id, holds.c.id == hold_id, holds.c.ends_at.is_(None))
-            .values(ends_at=now)
-        )
+    ).scalar_one_or_none()
+    return found
 
 
 def get(conn: Connection, tenant_id: int, complaint_id: str) -> Complaint:
