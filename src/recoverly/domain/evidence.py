@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-import rfc8785
+from recoverly.domain import canonical
 
 TREE_HEAD_PREFIX = "recoverly-tree-head:v1"
 
@@ -50,7 +50,7 @@ class Evidence:
             case_id=self.case_id,
             at=_instant(self.at),
         )
-        return rfc8785.dumps(body)
+        return canonical.dumps(body)
 
 
 def _instant(at: datetime) -> str:

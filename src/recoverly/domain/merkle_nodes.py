@@ -207,3 +207,21 @@ def extend(size: int, edge: Mapping[Node, bytes], leaves: Sequence[bytes]) -> li
         first >>= 1
         level += 1
     return completed
+
+
+def edge_after(
+    size: int, edge: Mapping[Node, bytes], leaves: Sequence[bytes], completed: Sequence[Completed]
+) -> dict[Node, bytes]:
+    """The right edge after ``extend(size, edge, leaves)`` returned ``completed``: what the
+    next append needs, for whoever keeps the edge in memory (a backfill, an audit)."""
+    rows = {row.level: row for row in completed}
+    new: dict[Node, bytes] = {}
+    for node in perfect_subtrees(0, size + len(leaves)):
+        row = rows.get(node.level)
+        if node.level == 0 and node.position >= size:
+            new[node] = leaves[node.position - size]
+        elif row is not None and row.first <= node.position < row.first + len(row.hashes):
+            new[node] = row.hashes[node.position - row.first]
+        else:
+            new[node] = edge[node]
+    return new

@@ -24,6 +24,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Integer,
+    LargeBinary,
     SmallInteger,
     String,
     Table,
@@ -201,6 +202,8 @@ def _binary_type(column_type: Any) -> pl.DataType | None:
         return pl.Boolean()
     if isinstance(column_type, String) and not isinstance(column_type, JSON):
         return pl.String()
+    if isinstance(column_type, LargeBinary):
+        return pl.Binary()  # bytea: CSV has no spelling for raw bytes
     return None  # JSON, numeric: CSV
 
 

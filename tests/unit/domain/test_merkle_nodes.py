@@ -14,6 +14,7 @@ from recoverly.domain.merkle_nodes import (
     Node,
     Span,
     consistency_spans,
+    edge_after,
     extend,
     hashes,
     inclusion_spans,
@@ -128,3 +129,13 @@ class TestExtend:
     def test_perfect_root_is_the_subtree_hash(self) -> None:
         assert perfect_root(LEAVES[32:64]) == TREE.subtree(32, 64)
         assert perfect_root([hashlib.sha256(b"x").digest()]) == hashlib.sha256(b"x").digest()
+
+    @given(st.lists(st.integers(0, 40), max_size=12))
+    def test_the_edge_kept_in_memory_is_the_whole_trees(self, batches: list[int]) -> None:
+        size, edge = 0, {}
+        for b in batches:
+            b = min(b, MAX - size)
+            done = extend(size, edge, LEAVES[size : size + b])
+            edge = edge_after(size, edge, LEAVES[size : size + b], done)
+            size += b
+            assert edge == {n: all_perfect(size)[n] for n in perfect_subtrees(0, size)}

@@ -4,22 +4,36 @@ Positions come from the single ``evidence_log`` row: an append moves ``next_inde
 by the size of its batch, which locks the row until the transaction ends (PostgreSQL's
 row lock; SQLite's one writer). Appenders therefore queue on it, and a transaction that
 rolls back gives its positions back, so the log never has a gap.
+
+The tree's state (``evidence_nodes``, perfect subtrees from ``NODE_MIN_LEVEL`` up) is
+written by the append that completes each node, in its transaction, so it can never
+disagree with the entries committed alongside it. Large batches go to PostgreSQL by COPY
+(``store.bulk``), an order of magnitude faster than INSERT; SQLite takes executemany.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select, update
+import polars as pl
+from sqlalchemy import Connection, Row, and_, insert, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from recoverly.domain.evidence import TreeHead
-from recoverly.store.tables import evidence_entries, evidence_log, tree_heads
+from recoverly.domain.merkle_nodes import Node, Span
+from recoverly.store import bulk
+from recoverly.store.tables import evidence_entries, evidence_log, evidence_nodes, tree_heads
+
+# From this many rows a batch goes by COPY on PostgreSQL: below it, COPY's own round trips
+# and frame building cost more than the INSERT they replace.
+COPY_FROM_ROWS = 64
+# Bound parameters per statement stay well under SQLite's and PostgreSQL's limits.
+_CHUNK = 2_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +70,30 @@ def reserve(conn: Connection, count: int, now: datetime) -> tuple[str, int]:
 
 
 def add_entries(conn: Connection, entries: Sequence[StoredEntry], now: datetime) -> None:
+    """Write new entries (their positions reserved by ``reserve`` in this transaction)."""
+    if not entries:
+        return
+    if conn.dialect.name == "postgresql" and len(entries) >= COPY_FROM_ROWS:
+        frame = pl.DataFrame(
+            {
+                "entry_index": [e.index for e in entries],
+                "tenant_id": [e.tenant_id for e in entries],
+                "kind": [e.kind for e in entries],
+                "case_id": [e.case_id for e in entries],
+                "entry": [e.entry for e in entries],
+                "leaf_hash": [e.leaf_hash for e in entries],
+            },
+            schema={
+                "entry_index": pl.Int64,
+                "tenant_id": pl.Int64,
+                "kind": pl.String,
+                "case_id": pl.String,
+                "entry": pl.Binary,
+                "leaf_hash": pl.Binary,
+            },
+        )
+        bulk.insert(conn, evidence_entries, frame, constants={"appended_at": now})
+        return
     conn.execute(
         insert(evidence_entries),
         [
@@ -73,20 +111,84 @@ def add_entries(conn: Connection, entries: Sequence[StoredEntry], now: datetime)
     )
 
 
+def add_nodes(conn: Connection, nodes: Sequence[tuple[Node, bytes]]) -> None:
+    """Keep newly completed perfect subtrees (levels from ``NODE_MIN_LEVEL`` only)."""
+    if not nodes:
+        return
+    if conn.dialect.name == "postgresql" and len(nodes) >= COPY_FROM_ROWS:
+        frame = pl.DataFrame(
+            {
+                "level": [n.level for n, _ in nodes],
+                "position": [n.position for n, _ in nodes],
+                "hash": [h for _, h in nodes],
+            },
+            schema={"level": pl.Int16, "position": pl.Int64, "hash": pl.Binary},
+        )
+        bulk.insert(conn, evidence_nodes, frame)
+        return
+    conn.execute(
+        insert(evidence_nodes),
+        [{"level": n.level, "position": n.position, "hash": h} for n, h in nodes],
+    )
+
+
+def nodes(conn: Connection, wanted: Collection[Node]) -> dict[Node, bytes]:
+    """The stored hashes of these perfect subtrees (all at ``NODE_MIN_LEVEL`` or above);
+    a node that is not stored is absent from the answer."""
+    n = evidence_nodes.c
+    found: dict[Node, bytes] = {}
+    keys = sorted(wanted)
+    for at in range(0, len(keys), _CHUNK):
+        rows = conn.execute(
+            select(n.level, n.position, n.hash).where(
+                tuple_(n.level, n.position).in_(keys[at : at + _CHUNK])
+            )
+        )
+        for level, position, h in rows:
+            found[Node(level, position)] = bytes(h)
+    return found
+
+
+def leaf_hashes_in(conn: Connection, spans: Iterable[Span]) -> dict[int, bytes]:
+    """The stored leaf hashes at the positions of these spans, by position (gaps absent)."""
+    e = evidence_entries.c
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    found: dict[int, bytes] = {}
+    for at in range(0, len(merged), _CHUNK // 2):
+        where = or_(
+            *(
+                and_(e.entry_index >= start, e.entry_index < end)
+                for start, end in merged[at : at + _CHUNK // 2]
+            )
+        )
+        for index, h in conn.execute(select(e.entry_index, e.leaf_hash).where(where)):
+            found[index] = bytes(h)
+    return found
+
+
+def all_nodes(conn: Connection, batch: int = 10_000) -> Iterator[tuple[Node, bytes]]:
+    """Every stored node, streamed in the order appends complete them: by the position
+    after their last leaf, then level (the order an audit recomputes them in)."""
+    n = evidence_nodes.c
+    rows = conn.execute(
+        select(n.level, n.position, n.hash)
+        .order_by((n.position + 1).op("<<")(n.level), n.level)
+        .execution_options(yield_per=batch)
+    )
+    for level, position, h in rows:
+        yield Node(level, position), bytes(h)
+
+
 def log_state(conn: Connection) -> tuple[str, int] | None:
     """The log's id and how many positions it has handed out, if it exists yet."""
     g = evidence_log.c
     row = conn.execute(select(g.log_id, g.next_index).where(g.id == 1)).first()
     return None if row is None else (row.log_id, row.next_index)
-
-
-def leaf_hashes(conn: Connection, size: int) -> list[bytes]:
-    """The stored leaf hashes of positions below ``size``, in order (gaps skipped)."""
-    e = evidence_entries.c
-    rows = conn.execute(
-        select(e.leaf_hash).where(e.entry_index < size).order_by(e.entry_index)
-    ).scalars()
-    return [bytes(h) for h in rows]
 
 
 def _stored(row: Row[Any]) -> StoredEntry:
@@ -103,8 +205,11 @@ def _stored(row: Row[Any]) -> StoredEntry:
 
 def all_entries(conn: Connection, batch: int = 10_000) -> Iterator[StoredEntry]:
     """Every stored entry in position order, streamed."""
-    rows = conn.execution_options(yield_per=batch).execute(
-        select(evidence_entries).order_by(evidence_entries.c.entry_index)
+    # On the statement: a connection's execution_options would outlive this query.
+    rows = conn.execute(
+        select(evidence_entries)
+        .order_by(evidence_entries.c.entry_index)
+        .execution_options(yield_per=batch)
     )
     for row in rows:
         yield _stored(row)
@@ -144,8 +249,29 @@ def latest_head(conn: Connection, log_id: str) -> TreeHead | None:
     row = conn.execute(
         select(tree_heads).order_by(h.tree_size.desc(), h.signed_at.desc()).limit(1)
     ).first()
-    if row is None:
-        return None
+    return None if row is None else _head(log_id, row)
+
+
+def head_at(conn: Connection, log_id: str, tree_size: int) -> TreeHead | None:
+    """The newest signed head of a tree of ``tree_size`` leaves, if one was signed."""
+    h = tree_heads.c
+    row = conn.execute(
+        select(tree_heads)
+        .where(h.tree_size == tree_size)
+        .order_by(h.signed_at.desc(), h.key_id)
+        .limit(1)
+    ).first()
+    return None if row is None else _head(log_id, row)
+
+
+def heads(conn: Connection, log_id: str) -> list[TreeHead]:
+    """Every signed head, smallest tree first (oldest signature first among equals)."""
+    h = tree_heads.c
+    rows = conn.execute(select(tree_heads).order_by(h.tree_size, h.signed_at, h.key_id))
+    return [_head(log_id, row) for row in rows]
+
+
+def _head(log_id: str, row: Row[Any]) -> TreeHead:
     return TreeHead(
         log_id=log_id,
         tree_size=row.tree_size,

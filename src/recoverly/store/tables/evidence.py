@@ -4,6 +4,13 @@ One log per installation (its ``log_id`` is in every signed head); entries carry
 tenant they belong to so that a tenant's bundle holds only its own entries, but their
 positions are shared. ``evidence_log`` is a single row whose ``next_index`` is the lock
 every append takes: indexes are handed out in commit order, without gaps.
+
+``evidence_nodes`` is the tree's state: the hash of every perfect subtree of
+``2**level`` leaves, ``level >= NODE_MIN_LEVEL``, written by the append that completes it.
+Roots and proofs read O(log n) of them instead of every leaf hash. Lower levels are not
+kept: each is rehashed from at most ``2**NODE_MIN_LEVEL`` consecutive leaf hashes, one
+short range read, while keeping them would write about one node per entry instead of one
+per eight.
 """
 
 from sqlalchemy import (
@@ -14,6 +21,7 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
+    SmallInteger,
     PrimaryKeyConstraint,
     String,
     Table,
@@ -56,4 +64,17 @@ tree_heads = Table(
     Column("public_key", LargeBinary(32), nullable=False),
     Column("signed_at", UTCDateTime, nullable=False),
     PrimaryKeyConstraint("tree_size", "key_id"),
+)
+
+# Stored levels start here; changing it needs a migration that rebuilds the nodes.
+NODE_MIN_LEVEL = 4
+
+evidence_nodes = Table(
+    "evidence_nodes",
+    metadata,
+    Column("level", SmallInteger, nullable=False, autoincrement=False),
+    Column("position", BigInteger, nullable=False, autoincrement=False),
+    Column("hash", LargeBinary(32), nullable=False),
+    PrimaryKeyConstraint("level", "position"),
+    CheckConstraint(f"level >= {NODE_MIN_LEVEL}", name="stored_level"),
 )

@@ -1,0 +1,50 @@
+"""Canonical JSON (RFC 8785) for evidence entries, fast where the standard library agrees.
+
+``rfc8785.dumps`` is pure Python and costs about 40 µs for an evidence entry, most of an
+append's budget. For a flat object whose keys are ASCII and whose values are strings,
+booleans, null or integers in the safe range, RFC 8785 and ``json.dumps(sort_keys=True,
+separators=(",", ":"), ensure_ascii=False)`` write the same bytes (property-tested):
+ASCII keys sort the same by UTF-16 code unit as by code point; both escape only ``"``,
+``\\``, and the control characters below U+0020 (``\\b \\f \\n \\r \\t`` by name, the rest as
+lowercase ``\\u00xx``); both write everything else, U+2028 included, as itself in UTF-8; and
+safe integers print in plain decimal. Anything else goes to ``rfc8785``, which also
+refuses what has no canonical form (lone surrogates, integers beyond 2**53 - 1).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import rfc8785
+
+SAFE_INTEGER = 2**53 - 1  # RFC 8785 3.2.2.3: integers beyond this lose precision as IEEE doubles
+
+_fast = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
+
+
+def _flat_and_simple(body: dict[Any, Any]) -> bool:
+    for key, value in body.items():
+        if type(key) is not str or not key.isascii():
+            return False
+        kind = type(value)
+        if kind is int:
+            if not -SAFE_INTEGER <= value <= SAFE_INTEGER:
+                return False
+        elif not (kind is str or value is None or kind is bool):
+            return False
+    return True
+
+
+def dumps(body: dict[str, Any]) -> bytes:
+    """The RFC 8785 bytes of a JSON object.
+
+    Raises:
+        rfc8785.CanonicalizationError: the object has no canonical form.
+    """
+    if _flat_and_simple(body):
+        try:
+            return _fast(body).encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate: rfc8785 names the problem
+            pass
+    return rfc8785.dumps(body)
