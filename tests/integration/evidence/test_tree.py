@@ -1,0 +1,190 @@
+"""The stored tree on each database: appends in any batches (COPY or INSERT) leave exactly
+the whole tree's perfect subtrees, roots and proofs read from them are the whole tree's,
+a log that predates the node table gets its nodes from the migration, and many
+appenders at once on PostgreSQL leave a gapless log with a clean audit."""
+
+from __future__ import annotations
+
+import random
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from alembic import command
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import Engine, delete, insert, select
+
+from recoverly.domain.evidence import Evidence, EvidenceKind
+from recoverly.domain.merkle import MerkleTree, leaf_hash
+from recoverly.evidence import log, tree
+from recoverly.evidence.audit import audit
+from recoverly.evidence.errors import LogTampered
+from recoverly.evidence.keys import SigningKey
+from recoverly.store.repositories import evidence as repo
+from recoverly.store.repositories import tenancy
+from recoverly.store.session import alembic_config
+from recoverly.store.tables import evidence_entries, evidence_log, evidence_nodes
+from recoverly.store.tables.evidence import NODE_MIN_LEVEL
+from tests.integration.evidence.test_log import KEY
+
+AT = datetime(2026, 3, 9, 10, 0, tzinfo=UTC)
+# Batches of 1 to 200: below and above COPY_FROM_ROWS, onto edges of every parity.
+BATCHES = [1, 3, 70, 5, 200, 16, 1, 64, 33, 2]
+
+
+def _events(tenant_id: int, start: int, count: int) -> list[Evidence]:
+    kinds = list(EvidenceKind)
+    return [
+        Evidence(
+            kind=kinds[n % len(kinds)],
+            tenant_id=tenant_id,
+            tenant="acme",
+            at=AT + timedelta(seconds=n),
+            case_id=f"C{n % 7}",
+            facts=(("n", n), ("note", f"é\u2028\"{n}\\"), ("amount_minor", n * 100)),
+        )
+        for n in range(start, start + count)
+    ]
+
+
+def _grow(engine: Engine, batches: list[int]) -> list[bytes]:
+    """Append in these batches, one transaction each; returns the leaf hashes in order."""
+    with engine.begin() as conn:
+        tenant_id = tenancy.ensure_tenant(conn, "acme", AT)
+    size = 0
+    for b in batches:
+        with engine.begin() as conn:
+            assert log.append(conn, _events(tenant_id, size, b), AT) == list(range(size, size + b))
+        size += b
+    with engine.connect() as conn:
+        rows = conn.execute(select(evidence_entries.c.entry).order_by("entry_index")).scalars()
+        return [leaf_hash(bytes(e)) for e in rows]
+
+
+def _stored_nodes(engine: Engine) -> dict[tuple[int, int], bytes]:
+    with engine.connect() as conn:
+        return {(n.level, n.position): h for n, h in repo.all_nodes(conn)}
+
+
+def _perfect(whole: MerkleTree) -> dict[tuple[int, int], bytes]:
+    size = whole.size
+    return {
+        (level, p): whole.subtree(p << level, (p + 1) << level)
+        for level in range(NODE_MIN_LEVEL, size.bit_length())
+        for p in range(size >> level)
+    }
+
+
+def test_appends_in_any_batches_store_exactly_the_perfect_subtrees(engine: Engine) -> None:
+    leaves = _grow(engine, BATCHES)
+    whole = MerkleTree(leaves)
+    assert whole.size == sum(BATCHES) == 395
+    assert _stored_nodes(engine) == _perfect(whole)
+
+
+def test_roots_and_proofs_from_the_stored_tree_are_the_whole_trees(engine: Engine) -> None:
+    leaves = _grow(engine, BATCHES)
+    whole = MerkleTree(leaves)
+    rng = random.Random(5)
+    sizes = [1, 2, 15, 16, 17, 100, 256, 394, 395, *rng.sample(range(1, 396), 8)]
+    with engine.connect() as conn:
+        for size in sizes:
+            assert tree.root(conn, size) == whole.root_at(size), size
+            indexes = rng.sample(range(size), min(size, 12))
+            proofs = tree.inclusion_proofs(conn, indexes, size)
+            assert proofs == [whole.inclusion_proof(i, size) for i in indexes], size
+            old = rng.randint(0, size)
+            assert tree.consistency_proof(conn, old, size) == whole.consistency_proof(old, size)
+
+
+def test_a_node_that_went_missing_stops_appends_and_signing(engine: Engine) -> None:
+    _grow(engine, [40])  # 32 + 8: the edge is the nodes (5, 0) and (3, 4)
+    with engine.begin() as conn:
+        log.sign(conn, KEY, AT)
+        conn.execute(delete(evidence_nodes).where(evidence_nodes.c.level == 5))
+    with pytest.raises(LogTampered, match="level 5, position 0"), engine.begin() as conn:
+        log.append(conn, _events(tenancy.tenant_id(conn, "acme"), 40, 1), AT)
+    other = SigningKey(Ed25519PrivateKey.from_private_bytes(bytes(32)))  # a rotated key
+    with pytest.raises(LogTampered, match="level 5, position 0"), engine.begin() as conn:
+        log.sign(conn, other, AT)
+    with engine.connect() as conn:
+        state = repo.log_state(conn)
+    assert state is not None and state[1] == 40  # the refused append gave its position back
+
+
+def test_the_migration_builds_the_nodes_of_a_log_that_predates_them(engine: Engine) -> None:
+    cfg = alembic_config(engine)
+    command.downgrade(cfg, "0012")
+    try:
+        with engine.begin() as conn:
+            tenant_id = tenancy.ensure_tenant(conn, "acme", AT)
+            entries = [e.entry(n) for n, e in enumerate(_events(tenant_id, 0, 777))]
+            conn.execute(
+                insert(evidence_log).values(id=1, log_id="old", next_index=777, created_at=AT)
+            )
+            conn.execute(
+                insert(evidence_entries),
+                [
+                    {
+                        "entry_index": n,
+                        "tenant_id": tenant_id,
+                        "kind": "payment",
+                        "case_id": None,
+                        "entry": e,
+                        "leaf_hash": leaf_hash(e),
+                        "appended_at": AT,
+                    }
+                    for n, e in enumerate(entries)
+                ],
+            )
+    finally:
+        command.upgrade(cfg, "head")
+    whole = MerkleTree([leaf_hash(e) for e in entries])
+    assert _stored_nodes(engine) == _perfect(whole)
+    with engine.begin() as conn:  # and appends carry on from there
+        log.append(conn, _events(tenant_id, 777, 300), AT)
+        head, _ = log.sign(conn, KEY, AT)
+    leaves = [leaf_hash(e) for e in entries] + [
+        leaf_hash(e.entry(777 + n)) for n, e in enumerate(_events(tenant_id, 777, 300))
+    ]
+    assert head.root_hash == MerkleTree(leaves).root
+    with engine.connect() as conn:
+        assert audit(conn).ok
+
+
+def test_many_appenders_at_once_on_postgresql_leave_a_gapless_clean_log(
+    engine: Engine,
+) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer; concurrency is PostgreSQL's")
+    with engine.begin() as conn:
+        tenant_id = tenancy.ensure_tenant(conn, "acme", AT)
+    errors: list[BaseException] = []
+    sizes = [[300, 1, 97, 2], [5, 250, 64, 3], [1, 1, 500, 17], [128, 63, 2, 200]]
+
+    def work(batches: list[int]) -> None:
+        try:
+            for b in batches:
+                with engine.begin() as conn:
+                    log.append(conn, _events(tenant_id, 0, b), AT)
+        except BaseException as exc:  # reported below, in the test's thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(s,)) for s in sizes]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    total = sum(map(sum, sizes))
+    with engine.begin() as conn:
+        indexes = conn.execute(select(evidence_entries.c.entry_index)).scalars().all()
+        assert sorted(indexes) == list(range(total))
+        head, _ = log.sign(conn, KEY, AT)
+    with engine.connect() as conn:
+        report = audit(conn, trusted_key_id=KEY.key_id)
+        leaves = [e.leaf_hash for e in repo.all_entries(conn)]
+    assert report.ok, report.as_dict()
+    assert head.tree_size == total
+    assert head.root_hash == MerkleTree(leaves).root
+    assert _stored_nodes(engine) == _perfect(MerkleTree(leaves))
