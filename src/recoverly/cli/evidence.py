@@ -166,11 +166,44 @@ def _print_audit(found: dict[str, object]) -> None:
         if indexes:
             console.print(f"[red]{name}[/red] ({what}): {indexes}", highlight=False, soft_wrap=True)
     for name, what in (
-        ("root_matches", "the root recomputed from the entries matches the signed head"),
-        ("signature_valid", "the head's signature verifies"),
-        ("key_trusted", "the head is signed by the configured key"),
+        ("root_matches", "every signed head's root is the one recomputed from the entries"),
+        ("signature_valid", "every head's signature verifies"),
+        ("key_trusted", "the latest head is signed by the configured key"),
     ):
         if found[name] is not None:
             mark = "ok" if found[name] else "[red]FAILED[/red]"
             console.print(f"{mark} {what}", highlight=False)
+    heads = found["heads"]
+    assert isinstance(heads, list)
+    for head in heads:
+        if not (head["root_matches"] and head["signature_valid"]):
+            console.print(
+                f"[red]bad head[/red] at tree size {head['tree_size']:,} (key {head['key_id']}): "
+                + ("root differs from the entries'" if not head["root_matches"] else "")
+                + (", " if not (head["root_matches"] or head["signature_valid"]) else "")
+                + ("signature does not verify" if not head["signature_valid"] else ""),
+                highlight=False,
+                soft_wrap=True,
+            )
+    if found["first_bad_head"] is not None:
+        console.print(
+            f"[red]first bad head[/red]: tree size {found['first_bad_head']:,}; an edit lies "
+            f"at a position in [{found['last_good_head'] or 0:,}, {found['first_bad_head']:,})",
+            highlight=False,
+        )
+    inconsistent = found["inconsistent_heads"]
+    assert isinstance(inconsistent, list)
+    for item in inconsistent:
+        console.print(
+            f"[red]inconsistent[/red]: the head at tree size {item['tree_size']:,} is not "
+            f"extended by the head at tree size {item['later_size']:,}",
+            highlight=False,
+        )
+    if found["nodes_disagree"]:
+        console.print(
+            "[red]nodes_disagree[/red] (stored tree nodes [level, position] that differ from "
+            f"the entries'): {found['nodes_disagree']}",
+            highlight=False,
+            soft_wrap=True,
+        )
     console.print("audit: " + ("clean" if found["ok"] else "[red]findings above[/red]"))

@@ -41,7 +41,7 @@ def _events(tenant_id: int, start: int, count: int) -> list[Evidence]:
             tenant="acme",
             at=AT + timedelta(seconds=n),
             case_id=f"C{n % 7}",
-            facts=(("n", n), ("note", f"é\u2028\"{n}\\"), ("amount_minor", n * 100)),
+            facts=(("n", n), ("note", f'é\u2028"{n}\\'), ("amount_minor", n * 100)),
         )
         for n in range(start, start + count)
     ]
@@ -109,7 +109,8 @@ def test_a_node_that_went_missing_stops_appends_and_signing(engine: Engine) -> N
         log.sign(conn, other, AT)
     with engine.connect() as conn:
         state = repo.log_state(conn)
-    assert state is not None and state[1] == 40  # the refused append gave its position back
+    assert state is not None
+    assert state[1] == 40  # the refused append gave its position back
 
 
 def test_the_migration_builds_the_nodes_of_a_log_that_predates_them(engine: Engine) -> None:

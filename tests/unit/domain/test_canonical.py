@@ -12,15 +12,10 @@ from hypothesis import strategies as st
 
 from recoverly.domain.canonical import SAFE_INTEGER, dumps
 
-TRICKY = "\x00\x01\x08\t\n\x0b\x0c\r\x1f \"\\/\x7f\x80é€\u2028\u2029\ufeff\U0001f600"
+TRICKY = '\x00\x01\x08\t\n\x0b\x0c\r\x1f "\\/\x7f\x80é€\u2028\u2029\ufeff\U0001f600'
 texts = st.text(alphabet=st.sampled_from(TRICKY) | st.characters(exclude_categories=["Cs"]))
 ascii_keys = st.text(alphabet=st.characters(max_codepoint=127), max_size=12)
-values = (
-    texts
-    | st.integers(-SAFE_INTEGER, SAFE_INTEGER)
-    | st.none()
-    | st.booleans()
-)
+values = texts | st.integers(-SAFE_INTEGER, SAFE_INTEGER) | st.none() | st.booleans()
 
 
 @given(st.dictionaries(ascii_keys, values, max_size=15))
@@ -40,10 +35,9 @@ def test_anything_else_falls_back_and_still_agrees(body: dict[str, Any]) -> None
 
 
 def test_each_escape_by_hand() -> None:
-    body = {"b": "é\u2028\x7f", "a": "\x00\x1f\"\\\n\t\b\f\r", "c": None, "d": True, "e": -5}
+    body = {"b": "é\u2028\x7f", "a": '\x00\x1f"\\\n\t\b\f\r', "c": None, "d": True, "e": -5}
     expected = (
-        '{"a":"\\u0000\\u001f\\"\\\\\\n\\t\\b\\f\\r","b":"é\u2028\x7f",'
-        '"c":null,"d":true,"e":-5}'
+        '{"a":"\\u0000\\u001f\\"\\\\\\n\\t\\b\\f\\r","b":"é\u2028\x7f","c":null,"d":true,"e":-5}'
     ).encode()
     assert dumps(body) == expected == rfc8785.dumps(body)
 

@@ -21,8 +21,8 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
-    SmallInteger,
     PrimaryKeyConstraint,
+    SmallInteger,
     String,
     Table,
 )
