@@ -12,9 +12,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from alembic import command
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import Engine, delete, insert, select
+from sqlalchemy import Engine, delete, insert, select, update
 
-from recoverly.domain.evidence import Evidence, EvidenceKind
+from recoverly.domain.evidence import Evidence, EvidenceKind, tree_head_message
 from recoverly.domain.merkle import MerkleTree, leaf_hash
 from recoverly.evidence import log, tree
 from recoverly.evidence.audit import audit
@@ -23,7 +23,7 @@ from recoverly.evidence.keys import SigningKey
 from recoverly.store.repositories import evidence as repo
 from recoverly.store.repositories import tenancy
 from recoverly.store.session import alembic_config
-from recoverly.store.tables import evidence_entries, evidence_log, evidence_nodes
+from recoverly.store.tables import evidence_entries, evidence_log, evidence_nodes, tree_heads
 from recoverly.store.tables.evidence import NODE_MIN_LEVEL
 from tests.integration.evidence.test_log import KEY
 
@@ -189,3 +189,96 @@ def test_many_appenders_at_once_on_postgresql_leave_a_gapless_clean_log(
     assert head.tree_size == total
     assert head.root_hash == MerkleTree(leaves).root
     assert _stored_nodes(engine) == _perfect(MerkleTree(leaves))
+
+
+def _sign_at(engine: Engine, sizes: list[int]) -> int:
+    """Grow the log to each size in turn and sign a head there; returns the tenant."""
+    with engine.begin() as conn:
+        tenant_id = tenancy.ensure_tenant(conn, "acme", AT)
+    size = 0
+    for target in sizes:
+        with engine.begin() as conn:
+            log.append(conn, _events(tenant_id, size, target - size), AT)
+            log.sign(conn, KEY, AT)
+        size = target
+    return tenant_id
+
+
+def _rewrite(engine: Engine, index: int) -> None:
+    """An edit that leaves no per-entry trace: the entry's bytes and leaf hash together."""
+    e = evidence_entries.c
+    with engine.begin() as conn:
+        raw = bytes(conn.execute(select(e.entry).where(e.entry_index == index)).scalar_one())
+        edited = raw.replace(b'"n":', b'"n":1')
+        conn.execute(
+            update(evidence_entries)
+            .where(e.entry_index == index)
+            .values(entry=edited, leaf_hash=leaf_hash(edited))
+        )
+
+
+class TestAuditOfEveryHead:
+    def test_a_clean_log_with_many_heads_is_clean(self, engine: Engine) -> None:
+        _sign_at(engine, [10, 40, 41, 100])
+        with engine.connect() as conn:
+            report = audit(conn, trusted_key_id=KEY.key_id).as_dict()
+        assert report["ok"], report
+        assert [h["tree_size"] for h in report["heads"]] == [10, 40, 41, 100]
+        assert report["first_bad_head"] is None
+        assert report["nodes_disagree"] == []
+
+    def test_an_edit_with_its_leaf_hash_is_located_between_two_heads(self, engine: Engine) -> None:
+        _sign_at(engine, [10, 40, 41, 100])
+        _rewrite(engine, 37)
+        with engine.connect() as conn:
+            report = audit(conn, trusted_key_id=KEY.key_id)
+        assert (report.altered, report.misplaced, report.missing) == ([], [], [])
+        assert [h.root_matches for h in report.heads] == [True, False, False, False]
+        assert (report.last_good_head, report.first_bad_head) == (10, 40)  # 37 is in [10, 40)
+        assert report.inconsistent_heads == []  # the heads agree; the entries changed
+        # The stored tree still holds what was appended: its nodes over 37 now disagree.
+        assert report.nodes_disagree == [(4, 2), (5, 1), (6, 0)]
+        assert not report.ok
+
+    def test_a_head_a_later_head_does_not_extend_is_reported(self, engine: Engine) -> None:
+        _sign_at(engine, [10, 40])
+        with engine.begin() as conn:  # a head signed with the real key over another tree
+            forged = bytes(32)
+            conn.execute(
+                insert(tree_heads).values(
+                    tree_size=20,
+                    key_id=KEY.key_id,
+                    root_hash=forged,
+                    signature=KEY.sign(tree_head_message(repo.log_state(conn)[0], 20, forged)),
+                    public_key=KEY.public_key,
+                    signed_at=AT,
+                )
+            )
+        with engine.connect() as conn:
+            report = audit(conn, trusted_key_id=KEY.key_id)
+        assert [(h.tree_size, h.root_matches, h.signature_valid) for h in report.heads] == [
+            (10, True, True),
+            (20, False, True),
+            (40, True, True),
+        ]
+        assert report.inconsistent_heads == [
+            {"tree_size": 20, "key_id": KEY.key_id, "later_size": 40}
+        ]
+        assert report.nodes_disagree == []
+        assert not report.ok
+
+    def test_a_stored_node_edited_is_named_and_the_entries_are_not_blamed(
+        self, engine: Engine
+    ) -> None:
+        _sign_at(engine, [100])
+        n = evidence_nodes.c
+        with engine.begin() as conn:
+            conn.execute(
+                update(evidence_nodes).where(n.level == 4, n.position == 3).values(hash=bytes(32))
+            )
+        with engine.connect() as conn:
+            report = audit(conn, trusted_key_id=KEY.key_id)
+        assert report.nodes_disagree == [(4, 3)]
+        assert report.root_matches is True
+        assert (report.altered, report.missing) == ([], [])
+        assert not report.ok
