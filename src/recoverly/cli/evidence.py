@@ -98,17 +98,54 @@ def export(
     )
 
 
+@app.command("consistency")
+def consistency(
+    from_size: Annotated[
+        int, typer.Option("--from-size", help="The earlier signed head's tree size.")
+    ],
+    to_size: Annotated[
+        int | None,
+        typer.Option("--to-size", help="The later signed head's tree size (default: the latest)."),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="The file to write (default: print it).")
+    ] = None,
+) -> None:
+    """Write the proof that a later signed head extends an earlier one, with both heads;
+    `recoverly evidence verify` checks it offline."""
+    from recoverly.evidence.bundle import consistency as make_proof
+
+    with store().connect() as conn:
+        proof = make_proof(conn, from_size, to_size)
+    text = json.dumps(proof, indent=2) + "\n"
+    if out is None:
+        print(text, end="")
+        return
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise _bad_input(f"{out}: cannot write it ({exc.strerror})") from None
+    console.print(
+        f"wrote the consistency proof from tree size {proof['from']['tree_size']:,} to "
+        f"{proof['to']['tree_size']:,} to {out}",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
 @app.command("verify")
 def verify(
-    bundle: Annotated[Path, typer.Argument(help="The bundle's JSON file.")],
+    bundle: Annotated[Path, typer.Argument(help="The bundle's (or consistency file's) JSON.")],
     key_id: Annotated[
         str | None,
         typer.Option("--key-id", help="The signer's published key id, to check it too."),
     ] = None,
 ) -> None:
     """Check a bundle offline, with nothing but the bundle: the signature over its tree
-    head, and each entry's inclusion proof to the signed root. Exit 1 on any mismatch."""
-    from recoverly.evidence.verify import verify_bundle
+    head, and each entry's inclusion proof to the signed root. A consistency file: both
+    heads' signatures and the proof that the later extends the earlier. Exit 1 on any
+    mismatch."""
+    from recoverly.evidence.verify import verify_bundle, verify_consistency_file
 
     try:
         data = json.loads(bundle.read_text(encoding="utf-8"))
@@ -116,6 +153,20 @@ def verify(
         raise _bad_input(f"{bundle}: cannot read it ({exc.strerror})") from None
     except ValueError as exc:
         raise _bad_input(f"{bundle}: not JSON ({exc})") from None
+    if isinstance(data, dict) and data.get("type") == "consistency":
+        checked = verify_consistency_file(data, expected_key_id=key_id)
+        for failure in checked.failures:
+            err_console.print(f"[red]FAILED[/red] {failure}", highlight=False, soft_wrap=True)
+        if not checked.ok:
+            raise typer.Exit(EXIT_MISMATCH)
+        signers = " and key ".join(dict.fromkeys(checked.key_ids))
+        console.print(
+            f"verified: the tree of size {checked.to_size:,} extends the tree of size "
+            f"{checked.from_size:,}; signed by key {signers}",
+            highlight=False,
+            soft_wrap=True,
+        )
+        return
     found = verify_bundle(data, expected_key_id=key_id)
     for failure in found.failures:
         err_console.print(f"[red]FAILED[/red] {failure}", highlight=False, soft_wrap=True)
