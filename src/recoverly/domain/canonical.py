@@ -23,17 +23,17 @@ SAFE_INTEGER = 2**53 - 1  # RFC 8785 3.2.2.3: integers beyond this lose precisio
 _fast = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
 
 
+_SIMPLE = frozenset({str, int, bool, type(None)})
+
+
 def _flat_and_simple(body: dict[Any, Any]) -> bool:
-    for key, value in body.items():
-        if type(key) is not str or not key.isascii():
-            return False
-        kind = type(value)
-        if kind is int:
-            if not -SAFE_INTEGER <= value <= SAFE_INTEGER:
-                return False
-        elif not (kind is str or value is None or kind is bool):
-            return False
-    return True
+    values = body.values()
+    types = set(map(type, values))
+    if not types <= _SIMPLE or set(map(type, body)) != {str} or not "".join(body).isascii():
+        return False
+    return int not in types or all(
+        -SAFE_INTEGER <= v <= SAFE_INTEGER for v in values if type(v) is int
+    )
 
 
 def dumps(body: dict[str, Any]) -> bytes:

@@ -57,7 +57,11 @@ def _instant(at: datetime) -> str:
     """UTC, ISO 8601 with microseconds and a ``Z``: one spelling per instant."""
     if at.tzinfo is None:
         raise ValueError(f"naive datetime {at!r}: evidence instants must carry a time zone")
-    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    utc = at.astimezone(UTC)
+    if utc.year < 1000:  # strftime writes such years unpadded; isoformat would pad them
+        return utc.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # The same bytes as the strftime above, in a fifth of the time (an append's hot path).
+    return utc.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def tree_head_message(log_id: str, tree_size: int, root_hash: bytes) -> bytes:

@@ -8,7 +8,7 @@ so signing reads O(log n) of them instead of every leaf hash.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 
 from sqlalchemy import Connection, Engine
@@ -23,6 +23,10 @@ from recoverly.evidence.keys import SigningKey
 from recoverly.store.repositories import evidence as repo
 from recoverly.store.repositories import tenancy
 
+# Entries are made and sent in batches of this many: PostgreSQL stores one while the next
+# is canonicalised and hashed.
+_BATCH = 2_048
+
 
 def append(conn: Connection, events: Sequence[Evidence], now: datetime) -> list[int]:
     """Append ``events`` in order, in the caller's transaction; returns their positions.
@@ -33,22 +37,26 @@ def append(conn: Connection, events: Sequence[Evidence], now: datetime) -> list[
     if not events:
         return []
     _, first = repo.reserve(conn, len(events), now)
-    stored = []
-    for offset, event in enumerate(events):
-        entry = event.entry(first + offset)
-        stored.append(
-            repo.StoredEntry(
-                index=first + offset,
-                tenant_id=event.tenant_id,
-                kind=event.kind.value,
-                case_id=event.case_id,
-                entry=entry,
-                leaf_hash=leaf_hash(entry),
+    leaf_hashes: list[bytes] = []
+
+    def batches() -> Iterator[repo.NewEntries]:
+        for at in range(0, len(events), _BATCH):
+            chunk = events[at : at + _BATCH]
+            entries = [event.entry(first + at + i) for i, event in enumerate(chunk)]
+            hashes = [leaf_hash(entry) for entry in entries]
+            leaf_hashes.extend(hashes)  # kept for the tree, once the entries are written
+            yield repo.NewEntries(
+                first=first + at,
+                tenant_ids=[event.tenant_id for event in chunk],
+                kinds=[event.kind.value for event in chunk],
+                case_ids=[event.case_id for event in chunk],
+                entries=entries,
+                leaf_hashes=hashes,
             )
-        )
-    repo.add_entries(conn, stored, now)
-    tree.grow(conn, first, [e.leaf_hash for e in stored])
-    return [e.index for e in stored]
+
+    repo.add_entries(conn, batches(), now)
+    tree.grow(conn, first, leaf_hashes)
+    return list(range(first, first + len(events)))
 
 
 def hold_changed(

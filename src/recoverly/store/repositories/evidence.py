@@ -13,6 +13,7 @@ disagree with the entries committed alongside it. Large batches go to PostgreSQL
 
 from __future__ import annotations
 
+import itertools
 import uuid
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -69,46 +70,74 @@ def reserve(conn: Connection, count: int, now: datetime) -> tuple[str, int]:
     return taken.log_id, taken.next_index - count
 
 
-def add_entries(conn: Connection, entries: Sequence[StoredEntry], now: datetime) -> None:
-    """Write new entries (their positions reserved by ``reserve`` in this transaction)."""
-    if not entries:
-        return
-    if conn.dialect.name == "postgresql" and len(entries) >= COPY_FROM_ROWS:
-        frame = pl.DataFrame(
+@dataclass(frozen=True, slots=True)
+class NewEntries:
+    """Entries at consecutive positions from ``first``, column by column (as COPY takes them)."""
+
+    first: int
+    tenant_ids: list[int]
+    kinds: list[str]
+    case_ids: list[str | None]
+    entries: list[bytes]
+    leaf_hashes: list[bytes]
+
+    def frame(self) -> pl.DataFrame:
+        return pl.DataFrame(
             {
-                "entry_index": [e.index for e in entries],
-                "tenant_id": [e.tenant_id for e in entries],
-                "kind": [e.kind for e in entries],
-                "case_id": [e.case_id for e in entries],
-                "entry": [e.entry for e in entries],
-                "leaf_hash": [e.leaf_hash for e in entries],
+                "entry_index": range(self.first, self.first + len(self.entries)),
+                "tenant_id": self.tenant_ids,
+                "kind": self.kinds,
+                "case_id": self.case_ids,
+                "entry": self.entries,
+                "leaf_hash": self.leaf_hashes,
             },
-            schema={
-                "entry_index": pl.Int64,
-                "tenant_id": pl.Int64,
-                "kind": pl.String,
-                "case_id": pl.String,
-                "entry": pl.Binary,
-                "leaf_hash": pl.Binary,
-            },
+            schema=_ENTRY_SCHEMA,
         )
-        bulk.insert(conn, evidence_entries, frame, constants={"appended_at": now})
-        return
-    conn.execute(
-        insert(evidence_entries),
-        [
+
+    def rows(self, now: datetime) -> list[dict[str, Any]]:
+        return [
             {
-                "entry_index": e.index,
-                "tenant_id": e.tenant_id,
-                "kind": e.kind,
-                "case_id": e.case_id,
-                "entry": e.entry,
-                "leaf_hash": e.leaf_hash,
+                "entry_index": self.first + i,
+                "tenant_id": self.tenant_ids[i],
+                "kind": self.kinds[i],
+                "case_id": self.case_ids[i],
+                "entry": self.entries[i],
+                "leaf_hash": self.leaf_hashes[i],
                 "appended_at": now,
             }
-            for e in entries
-        ],
-    )
+            for i in range(len(self.entries))
+        ]
+
+
+_ENTRY_SCHEMA = {
+    "entry_index": pl.Int64,
+    "tenant_id": pl.Int64,
+    "kind": pl.String,
+    "case_id": pl.String,
+    "entry": pl.Binary,
+    "leaf_hash": pl.Binary,
+}
+
+
+def add_entries(conn: Connection, batches: Iterable[NewEntries], now: datetime) -> None:
+    """Write new entries (their positions reserved by ``reserve`` in this transaction).
+
+    ``batches`` may be made lazily: on PostgreSQL, when the first holds at least
+    ``COPY_FROM_ROWS`` entries, they stream through one COPY and the server stores each
+    batch while the next is being made.
+    """
+    batches = iter(batches)
+    first = next(batches, None)
+    if first is None:
+        return
+    if conn.dialect.name == "postgresql" and len(first.entries) >= COPY_FROM_ROWS:
+        frames = itertools.chain([first.frame()], (b.frame() for b in batches))
+        bulk.insert_stream(conn, evidence_entries, frames, constants={"appended_at": now})
+        return
+    rows = first.rows(now)
+    for batch in batches:
+        rows.extend(batch.rows(now))
+    conn.execute(insert(evidence_entries), rows)
 
 
 def add_nodes(conn: Connection, nodes: Sequence[tuple[Node, bytes]]) -> None:
