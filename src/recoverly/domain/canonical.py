@@ -31,9 +31,10 @@ def _flat_and_simple(body: dict[Any, Any]) -> bool:
     types = set(map(type, values))
     if not types <= _SIMPLE or set(map(type, body)) != {str} or not "".join(body).isascii():
         return False
-    return int not in types or all(
-        -SAFE_INTEGER <= v <= SAFE_INTEGER for v in values if type(v) is int
-    )
+    if int not in types:
+        return True
+    ints = [v for v in values if type(v) is int]
+    return min(ints) >= -SAFE_INTEGER and max(ints) <= SAFE_INTEGER
 
 
 def dumps(body: dict[str, Any]) -> bytes:

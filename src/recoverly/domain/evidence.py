@@ -60,8 +60,9 @@ def _instant(at: datetime) -> str:
     utc = at.astimezone(UTC)
     if utc.year < 1000:  # strftime writes such years unpadded; isoformat would pad them
         return utc.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    # The same bytes as the strftime above, in a fifth of the time (an append's hot path).
-    return utc.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+    # The same bytes as the strftime above (its "+00:00" swapped for "Z") in a fifth of
+    # the time: an append's hot path.
+    return utc.isoformat(timespec="microseconds")[:-6] + "Z"
 
 
 def tree_head_message(log_id: str, tree_size: int, root_hash: bytes) -> bytes:
