@@ -176,6 +176,17 @@ def perfect_root(leaves: Sequence[bytes]) -> bytes:
     return row[0]
 
 
+def edge_needed(size: int, count: int) -> list[Node]:
+    """The nodes of the right edge that ``extend`` reads to append ``count`` leaves to a
+    tree of ``size``: on each level that gains nodes, the left sibling of the first new
+    one when that is a right child. Often none (half of all single appends)."""
+    return [
+        Node(level, (size >> level) - 1)
+        for level in range((size + count).bit_length())
+        if (size + count) >> level > size >> level and (size >> level) & 1
+    ]
+
+
 def extend(size: int, edge: Mapping[Node, bytes], leaves: Sequence[bytes]) -> list[Completed]:
     """The perfect subtrees (level ≥ 1) that appending ``leaves`` to a tree of ``size``
     leaves completes, one row of consecutive nodes per level, lowest level first.

@@ -26,10 +26,10 @@ def grow(conn: Connection, size: int, leaves: Sequence[bytes]) -> None:
     """Store the perfect subtrees that appending ``leaves`` at position ``size`` completes.
 
     Call it under the log's lock (after ``repo.reserve``), in the append's transaction: it
-    reads the right edge (O(log n) nodes and fewer than ``2**NODE_MIN_LEVEL`` leaf hashes)
-    that the previous append left.
+    reads what it needs of the right edge the previous append left (at most O(log n)
+    nodes and fewer than ``2**NODE_MIN_LEVEL`` leaf hashes; often nothing).
     """
-    edge = subtrees(conn, mn.perfect_subtrees(0, size))
+    edge = subtrees(conn, mn.edge_needed(size, len(leaves)))
     repo.add_nodes(
         conn,
         [

@@ -82,6 +82,18 @@ def test_appends_in_any_batches_store_exactly_the_perfect_subtrees(engine: Engin
     assert _stored_nodes(engine) == _perfect(whole)
 
 
+def test_large_batches_write_entries_and_nodes_by_copy_and_agree(engine: Engine) -> None:
+    # 2,500 entries complete over 150 stored nodes at once: COPY for both on PostgreSQL.
+    leaves = _grow(engine, [2500, 37, 1100])
+    whole = MerkleTree(leaves)
+    assert _stored_nodes(engine) == _perfect(whole)
+    with engine.begin() as conn:
+        head, _ = log.sign(conn, KEY, AT)
+        appended = conn.execute(select(evidence_entries.c.appended_at).limit(1)).scalar_one()
+    assert head.root_hash == whole.root
+    assert appended == AT  # the COPY path stores the same instant as INSERT
+
+
 def test_roots_and_proofs_from_the_stored_tree_are_the_whole_trees(engine: Engine) -> None:
     leaves = _grow(engine, BATCHES)
     whole = MerkleTree(leaves)
@@ -103,7 +115,8 @@ def test_a_node_that_went_missing_stops_appends_and_signing(engine: Engine) -> N
         log.sign(conn, KEY, AT)
         conn.execute(delete(evidence_nodes).where(evidence_nodes.c.level == 5))
     with pytest.raises(LogTampered, match="level 5, position 0"), engine.begin() as conn:
-        log.append(conn, _events(tenancy.tenant_id(conn, "acme"), 40, 1), AT)
+        # 24 more complete [0, 64), whose left half is the node that is gone.
+        log.append(conn, _events(tenancy.tenant_id(conn, "acme"), 40, 24), AT)
     other = SigningKey(Ed25519PrivateKey.from_private_bytes(bytes(32)))  # a rotated key
     with pytest.raises(LogTampered, match="level 5, position 0"), engine.begin() as conn:
         log.sign(conn, other, AT)

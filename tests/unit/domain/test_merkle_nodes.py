@@ -15,6 +15,7 @@ from recoverly.domain.merkle_nodes import (
     Span,
     consistency_spans,
     edge_after,
+    edge_needed,
     extend,
     hashes,
     inclusion_spans,
@@ -43,7 +44,8 @@ def grown(batches: list[int]) -> dict[Node, bytes]:
     nodes: dict[Node, bytes] = {}
     size = 0
     for b in batches:
-        edge = {n: nodes[n] for n in perfect_subtrees(0, size)}
+        edge = {n: nodes[n] for n in edge_needed(size, b)}  # KeyError if it is short
+        assert set(edge) <= set(perfect_subtrees(0, size))
         for row in extend(size, edge, LEAVES[size : size + b]):
             for i, h in enumerate(row.hashes):
                 assert Node(row.level, row.first + i) not in nodes, "completed twice"
