@@ -48,9 +48,12 @@ def subtrees(conn: Connection, wanted: Iterable[Node]) -> dict[Node, bytes]:
         LogTampered: a node or leaf they need is not stored.
     """
     wanted = set(wanted)
-    found = repo.nodes(conn, [n for n in wanted if n.level >= NODE_MIN_LEVEL])
     low = [n for n in wanted if n.level < NODE_MIN_LEVEL]
-    leaves = repo.leaf_hashes_in(conn, [Span(n.start, n.end) for n in low])
+    found, leaves = repo.nodes_and_leaves(
+        conn,
+        [n for n in wanted if n.level >= NODE_MIN_LEVEL],
+        [Span(n.start, n.end) for n in low],
+    )
     for node in low:
         hashes = [leaves.get(i) for i in range(node.start, node.end)]
         if None not in hashes:

@@ -21,9 +21,23 @@ from datetime import datetime
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Connection, Row, and_, insert, or_, select, tuple_, update
+from sqlalchemy import (
+    Connection,
+    Row,
+    Select,
+    SmallInteger,
+    and_,
+    insert,
+    literal,
+    or_,
+    select,
+    tuple_,
+    union_all,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.sql import Executable
 
 from recoverly.domain.evidence import TreeHead
 from recoverly.domain.merkle_nodes import Node, Span
@@ -161,43 +175,56 @@ def add_nodes(conn: Connection, nodes: Sequence[tuple[Node, bytes]]) -> None:
     )
 
 
-def nodes(conn: Connection, wanted: Collection[Node]) -> dict[Node, bytes]:
-    """The stored hashes of these perfect subtrees (all at ``NODE_MIN_LEVEL`` or above);
-    a node that is not stored is absent from the answer."""
-    n = evidence_nodes.c
-    found: dict[Node, bytes] = {}
+def nodes_and_leaves(
+    conn: Connection, wanted: Collection[Node], spans: Iterable[Span]
+) -> tuple[dict[Node, bytes], dict[int, bytes]]:
+    """The stored hashes of these perfect subtrees (all at ``NODE_MIN_LEVEL`` or above) and
+    the stored leaf hashes in these spans, by position; what is not stored is absent.
+
+    A proof's whole read is one query (a round trip, not two, on its hot path); a large
+    read is cut in chunks that stay under the databases' parameter limits.
+    """
+    n, e = evidence_nodes.c, evidence_entries.c
     keys = sorted(wanted)
+    ranges = _merged(spans)
+    found: dict[Node, bytes] = {}
+    leaves: dict[int, bytes] = {}
+    parts: list[Select[Any]] = []
     for at in range(0, len(keys), _CHUNK):
-        rows = conn.execute(
+        parts.append(
             select(n.level, n.position, n.hash).where(
                 tuple_(n.level, n.position).in_(keys[at : at + _CHUNK])
             )
         )
-        for level, position, h in rows:
-            found[Node(level, position)] = bytes(h)
-    return found
+    for at in range(0, len(ranges), _CHUNK // 2):
+        where = or_(
+            *(and_(e.entry_index >= a, e.entry_index < b) for a, b in ranges[at : at + _CHUNK // 2])
+        )
+        parts.append(
+            select(literal(-1, SmallInteger).label("level"), e.entry_index, e.leaf_hash).where(
+                where
+            )
+        )
+    small = len(parts) > 1 and len(keys) + len(ranges) <= _CHUNK // 2  # two parts, then
+    statements: list[Executable] = [union_all(*parts)] if small else list(parts)
+    for statement in statements:
+        for level, position, h in conn.execute(statement):
+            if level < 0:
+                leaves[position] = bytes(h)
+            else:
+                found[Node(level, position)] = bytes(h)
+    return found, leaves
 
 
-def leaf_hashes_in(conn: Connection, spans: Iterable[Span]) -> dict[int, bytes]:
-    """The stored leaf hashes at the positions of these spans, by position (gaps absent)."""
-    e = evidence_entries.c
+def _merged(spans: Iterable[Span]) -> list[tuple[int, int]]:
+    """Spans sorted and joined where they touch or overlap."""
     merged: list[list[int]] = []
     for start, end in sorted(spans):
         if merged and start <= merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], end)
         else:
             merged.append([start, end])
-    found: dict[int, bytes] = {}
-    for at in range(0, len(merged), _CHUNK // 2):
-        where = or_(
-            *(
-                and_(e.entry_index >= start, e.entry_index < end)
-                for start, end in merged[at : at + _CHUNK // 2]
-            )
-        )
-        for index, h in conn.execute(select(e.entry_index, e.leaf_hash).where(where)):
-            found[index] = bytes(h)
-    return found
+    return [(a, b) for a, b in merged]
 
 
 def all_nodes(conn: Connection, batch: int = 10_000) -> Iterator[tuple[Node, bytes]]:
