@@ -14,13 +14,33 @@ refuses what has no canonical form (lone surrogates, integers beyond 2**53 - 1).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
 import rfc8785
 
 SAFE_INTEGER = 2**53 - 1  # RFC 8785 3.2.2.3: integers beyond this lose precision as IEEE doubles
 
-_fast = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
+
+def _refuse(value: object) -> object:
+    raise TypeError(f"not JSON: {type(value).__name__}")
+
+
+def _make_fast() -> Callable[[dict[str, Any]], str]:
+    """``json.dumps(sort_keys=True, separators=(",", ":"), ensure_ascii=False)``, made once.
+
+    ``JSONEncoder.encode`` builds a new C encoder on every call, half its cost for an
+    entry; this builds it once. Without the C accelerator, the encoder itself.
+    """
+    if c_make_encoder is None:  # pragma: no cover - CPython always has it
+        return json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
+    # markers=None skips the cycle check: a flat object has no cycles.
+    encode = c_make_encoder(None, _refuse, encode_basestring, None, ":", ",", True, False, True)
+    return lambda body: "".join(encode(body, 0))
+
+
+_fast = _make_fast()
 
 
 _SIMPLE = frozenset({str, int, bool, type(None)})
