@@ -90,6 +90,7 @@ def test_keygen_sign_export_verify_audit(database_url: str, tmp_path: Path) -> N
     audited = run(database_url, key, "audit")
     assert audited.returncode == 1
     assert "altered (bytes no longer match their leaf hash): [5]" in audited.stdout
+    assert "first bad head: tree size 9; an edit lies at a position in [0, 9)" in audited.stdout
 
 
 def test_bad_input_exits_2_with_a_message(database_url: str, tmp_path: Path) -> None:
