@@ -9,8 +9,9 @@ DEMO_ACCOUNTS ?= 5000
 DEMO_DATE ?= 2026-03-09
 WORKERS ?= 2
 
-# Debian packages the product needs: a font with CJK glyphs for letters (PDF).
-DEBIAN_PACKAGES := fonts-wqy-microhei
+# Debian packages the product needs: a font with CJK glyphs for letters (PDF); openssl,
+# whose `openssl ts` is the local time-stamping authority the evidence tests stamp with.
+DEBIAN_PACKAGES := fonts-wqy-microhei openssl
 SYSTEM_STAMP := $(VENV)/.system
 
 .PHONY: demo test lint install clean system

@@ -43,6 +43,14 @@ class Settings(BaseSettings):
     # The incoming-message webhook's URL as Twilio calls it (behind a proxy: the public one).
     twilio_inbound_url: str | None = None
     blob_dir: Path = Field(default=Path("./blobs"), description="Letters (PDF) and recordings.")
+    blob_url: str | None = Field(
+        default=None,
+        description="Where blobs are kept, when not in blob_dir: file:///PATH or "
+        "s3://BUCKET[/PREFIX] (credentials from the standard AWS_* settings).",
+    )
+    s3_endpoint_url: str | None = Field(
+        default=None, description="An S3-compatible server other than AWS (MinIO, Ceph)."
+    )
     creditor_name: str | None = Field(
         default=None, description="The creditor messages name (default: the tenant's name)."
     )
@@ -72,6 +80,16 @@ class Settings(BaseSettings):
     evidence_key_file: Path | None = Field(
         default=None, description="A file holding the key as `recoverly evidence keygen` writes it."
     )
+    # Trusted time: an RFC 3161 time-stamping authority stamps each signed head.
+    tsa_url: str | None = Field(
+        default=None, description="The TSA's HTTP(S) URL; unset means heads are not stamped."
+    )
+    tsa_cert_file: Path | None = Field(
+        default=None,
+        description="PEM: the TSA's root (and intermediate) certificates; each token is "
+        "checked against them before it is kept. Required with tsa_url.",
+    )
+    tsa_timeout_seconds: float = Field(default=10.0, gt=0)
 
     # Arrangements: how payments are applied and when a promise counts as kept.
     allocation_order: tuple[str, ...] = Field(

@@ -15,9 +15,11 @@ from typing import Annotated
 from fastapi import Header, Request
 from sqlalchemy import Connection
 
+from recoverly.domain.evidence import Evidence, EvidenceKind
 from recoverly.domain.parties import Debtor
 from recoverly.domain.roles import PersonalField, personal_fields, sees_in_clear
-from recoverly.store.repositories import privacy
+from recoverly.evidence import log as evidence_log
+from recoverly.store.repositories import cases, privacy, tenancy
 from recoverly.store.repositories.tenancy import Principal
 
 DEFAULT_PURPOSE = "collections"
@@ -63,7 +65,37 @@ def disclose(
                 )
             )
     privacy.record(conn, caller.tenant_id, reads)
+    _log(conn, caller.tenant_id, reads, now)
     conn.commit()
+
+
+def _log(conn: Connection, tenant_id: int, reads: list[privacy.Read], now: datetime) -> None:
+    """Each read also goes to the evidence log, filed under each of the debtor's cases, so
+    a case's bundle shows who saw the person's data and why; ids only, never the data."""
+    tenant = tenancy.tenant_name(conn, tenant_id)
+    evidence_log.append(
+        conn,
+        [
+            Evidence(
+                kind=EvidenceKind.DATA_ACCESS,
+                tenant_id=tenant_id,
+                tenant=tenant,
+                at=read.at,
+                case_id=case_id,
+                facts=(
+                    ("debtor_id", read.debtor_id),
+                    ("actor", read.actor),
+                    ("role", read.role),
+                    ("fields", ",".join(read.fields)),
+                    ("purpose", read.purpose),
+                    ("via", read.via),
+                ),
+            )
+            for read in reads
+            for case_id in cases.case_ids_of(conn, tenant_id, read.debtor_id)
+        ],
+        now,
+    )
 
 
 def _route(request: Request) -> str:

@@ -25,6 +25,7 @@ from decimal import Decimal
 import polars as pl
 from sqlalchemy import Engine
 
+from recoverly.channels import receipts
 from recoverly.channels.adapters.base import ChannelAdapter
 from recoverly.channels.message import OutgoingMessage, SendStatus
 from recoverly.channels.templates import Catalog, MessageContext, Rendered
@@ -137,7 +138,7 @@ class Dispatcher:
         """Claim one batch of due rows and settle each."""
         now = self.clock()
         with self.engine.begin() as conn:
-            repo.apply_receipts(conn, now)  # any that came before their send was recorded
+            receipts.apply_pending(conn, now)  # any that came before their send was recorded
         with self.engine.begin() as conn:
             items = repo.claim(conn, self.worker, now, self.policy.lease, batch)
         report = DispatchReport(claimed=len(items))
@@ -332,6 +333,8 @@ class Dispatcher:
             held = repo.finish(conn, item, self.worker, settled, now)
             if held and settled.status == repo.SENT:
                 evidence_log.append(conn, [_sent_evidence(item, settled, now)], now)
+                if settled.provider_id is not None:  # a receipt may have come first
+                    receipts.apply_pending(conn, now, provider_id=settled.provider_id)
             elif held and settled.status == repo.BLOCKED:
                 evidence_log.append(conn, [_blocked_evidence(item, rules, now)], now)
         return settled.status if held else "lost_lease"
@@ -345,6 +348,8 @@ class Dispatcher:
 def _sent_evidence(item: Claimed, settled: Settlement, now: datetime) -> Evidence:
     """The evidence of a send: which message went where through whom, and the SHA-256
     of what it said; no name, address or text."""
+    # A letter's provider id is its PDF's SHA-256 in the blob store: named as a document.
+    document = (("document_sha256", settled.provider_id),) if item.channel == "letter" else ()
     return _message_evidence(
         EvidenceKind.MESSAGE_SENT,
         item,
@@ -353,13 +358,18 @@ def _sent_evidence(item: Claimed, settled: Settlement, now: datetime) -> Evidenc
         ("locale", settled.locale),
         ("content_sha256", settled.content_sha256),
         ("provider_id", settled.provider_id),
+        *document,
     )
 
 
 def _blocked_evidence(item: Claimed, rules: Sequence[str], now: datetime) -> Evidence:
     """The evidence of a message the rules stopped: which one, and the rules by name."""
     return _message_evidence(
-        EvidenceKind.COMPLIANCE_BLOCK, item, now, ("rules", ",".join(sorted(set(rules))))
+        EvidenceKind.COMPLIANCE_BLOCK,
+        item,
+        now,
+        ("stage", "send"),
+        ("rules", ",".join(sorted(set(rules)))),
     )
 
 

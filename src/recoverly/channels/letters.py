@@ -7,9 +7,10 @@ sent, which is why rendering is deterministic: the same message, sender and date
 same bytes (same fpdf2, fontTools and font file), so a retry stores nothing new.
 
 Debtors write in many scripts, Chinese among them, so the letter uses one TrueType font
-with CJK glyphs for everything: WenQuanYi Micro Hei from the Debian package
-``fonts-wqy-microhei`` by default, or the file named by ``RECOVERLY_LETTER_FONT``. A
-letter the font cannot show is refused rather than posted with empty boxes in it.
+with CJK glyphs for everything (``recoverly.kit.fonts``: WenQuanYi Micro Hei from the
+Debian package ``fonts-wqy-microhei`` by default, or the file named by
+``RECOVERLY_LETTER_FONT``). A letter the font cannot show is refused rather than posted
+with empty boxes in it.
 
 Parsing that font (5 MB, ~50,000 glyphs) costs far more than setting a letter, and the
 dispatcher sends letters by the thousand, so each process parses a font file once and
@@ -23,7 +24,6 @@ from __future__ import annotations
 import asyncio
 import copy
 import logging
-import os
 import threading
 import unicodedata
 from array import array
@@ -44,11 +44,12 @@ from fpdf.fonts import SubsetMap, TTFFont
 from recoverly.channels.message import OutgoingMessage, SendResult, SendStatus
 from recoverly.domain.errors import RecoverlyError
 from recoverly.domain.events import Channel
+from recoverly.kit.fonts import DEFAULT_FONT_PATH as DEFAULT_FONT_PATH
+from recoverly.kit.fonts import FONT_ENV_VAR as FONT_ENV_VAR
+from recoverly.kit.fonts import FONT_PACKAGE as FONT_PACKAGE
+from recoverly.kit.fonts import document_font_path, font_missing_message
 from recoverly.store.blobs import BlobStore
 
-FONT_ENV_VAR = "RECOVERLY_LETTER_FONT"
-FONT_PACKAGE = "fonts-wqy-microhei"
-DEFAULT_FONT_PATH = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 PDF_CONTENT_TYPE = "application/pdf"
 
 _FONT_FAMILY = "letter"
@@ -87,9 +88,7 @@ def letter_font_path(environ: Mapping[str, str] | None = None) -> Path:
     Args:
         environ: the environment to read; ``os.environ`` when not given.
     """
-    env = os.environ if environ is None else environ
-    configured = env.get(FONT_ENV_VAR, "").strip()
-    return Path(configured) if configured else DEFAULT_FONT_PATH
+    return document_font_path(environ)
 
 
 def check_letter_font(font_path: Path) -> Path:
@@ -99,11 +98,7 @@ def check_letter_font(font_path: Path) -> Path:
         LetterFontMissing: ``font_path`` is not a file.
     """
     if not font_path.is_file():
-        raise LetterFontMissing(
-            f"letter font not found at {font_path}: install the Debian package "
-            f"{FONT_PACKAGE} (apt-get install -y {FONT_PACKAGE}) or set {FONT_ENV_VAR} to a "
-            ".ttf/.otf/.ttc font with CJK glyphs"
-        )
+        raise LetterFontMissing(f"letter {font_missing_message(font_path)}")
     return font_path
 
 

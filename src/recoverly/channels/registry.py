@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from recoverly.channels.adapters.base import ChannelAdapter
 from recoverly.channels.dispatcher import DispatchPolicy
 from recoverly.config import Settings
-from recoverly.store.blobs import LocalBlobStore
+from recoverly.store.blobs import blob_store
 
 
 def adapters(settings: Settings, today: Callable[[], date]) -> dict[str, ChannelAdapter]:
@@ -43,7 +43,7 @@ def adapters(settings: Settings, today: Callable[[], date]) -> dict[str, Channel
             )
         )
     found["letter"] = LetterAdapter(
-        LocalBlobStore(settings.blob_dir),
+        blob_store(settings),
         sender=settings.creditor_name or "Recoverly",
         today=today,
     )

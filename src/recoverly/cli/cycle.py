@@ -100,7 +100,9 @@ async def _dispatch_day(engine: Engine, day: date, blobs: Path) -> dict[str, Any
     clock_at = [datetime.combine(day, time.min, tzinfo=UTC) - timedelta(hours=12)]
     with SandboxSmtpServer() as smtp, SandboxSmsProvider() as sms:
         # The same adapters a real installation gets, configured for the stand-ins.
-        settings = sandboxed(get_settings(), smtp, sms).model_copy(update={"blob_dir": blobs})
+        settings = sandboxed(get_settings(), smtp, sms).model_copy(
+            update={"blob_dir": blobs, "blob_url": None}  # the demo's own, whatever is set
+        )
         adapters = registry.adapters(settings, lambda: day)
         dispatcher = Dispatcher(
             engine,

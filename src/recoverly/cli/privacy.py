@@ -29,7 +29,7 @@ from recoverly.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from recoverly.store.blobs import LocalBlobStore
+    from recoverly.store.blobs import BlobStore
     from recoverly.store.repositories.erasures import Erasure, PlacedHold
 
 app = typer.Typer(
@@ -49,11 +49,11 @@ def _actor() -> str:
         return f"cli:uid-{os.getuid()}"
 
 
-def _blobs() -> LocalBlobStore:
+def _blobs() -> BlobStore:
     from recoverly.config import get_settings
-    from recoverly.store.blobs import LocalBlobStore
+    from recoverly.store.blobs import blob_store
 
-    return LocalBlobStore(get_settings().blob_dir)
+    return blob_store(get_settings())
 
 
 @app.command("purge")

@@ -8,6 +8,7 @@ debt-collection taxonomy, so complaint rates compare with the public database.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timedelta
 from functools import cache
 from importlib import resources
@@ -19,7 +20,9 @@ from sqlalchemy import Connection
 
 from recoverly.domain.complaints import Issue, Status, move
 from recoverly.domain.errors import InvalidInput
-from recoverly.store.repositories import cases
+from recoverly.domain.evidence import Evidence, EvidenceKind
+from recoverly.evidence import log as evidence_log
+from recoverly.store.repositories import cases, tenancy
 from recoverly.store.repositories import complaints as repo
 from recoverly.store.repositories import template_pauses as pauses
 
@@ -97,7 +100,52 @@ def open_complaint(
         now,
         suggestion=suggestion,
     )
-    return repo.get(conn, tenant_id, new.complaint_id), True
+    taken = repo.get(conn, tenant_id, new.complaint_id)
+    _log(
+        conn,
+        tenant_id,
+        EvidenceKind.COMPLAINT_RECEIVED,
+        taken,
+        now,
+        ("received_at", taken.received_at.isoformat()),
+        ("channel", taken.channel.value),
+        ("source", taken.source),
+        ("issue", taken.issue.value),
+        ("text_sha256", _sha256(taken.text)),
+        ("acknowledge_by", taken.acknowledge_by.isoformat()),
+        ("respond_by", taken.respond_by.isoformat()),
+    )
+    return taken, True
+
+
+def _log(
+    conn: Connection,
+    tenant_id: int,
+    kind: EvidenceKind,
+    complaint: repo.Complaint,
+    now: datetime,
+    *facts: tuple[str, str | int | None],
+) -> None:
+    """Log a step of a complaint's handling: the complainant's and the collector's words
+    by their SHA-256 only (they name people), so a court can match them to the record."""
+    evidence_log.append(
+        conn,
+        [
+            Evidence(
+                kind=kind,
+                tenant_id=tenant_id,
+                tenant=tenancy.tenant_name(conn, tenant_id),
+                at=now,
+                case_id=complaint.case_id,
+                facts=(("complaint_id", complaint.complaint_id), *facts),
+            )
+        ],
+        now,
+    )
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def respond(
@@ -107,7 +155,17 @@ def respond(
     repo.record_response(
         conn, tenant_id, complaint_id, move(current.status, Status.RESPONDED), text, now
     )
-    return repo.get(conn, tenant_id, complaint_id)
+    answered = repo.get(conn, tenant_id, complaint_id)
+    _log(
+        conn,
+        tenant_id,
+        EvidenceKind.COMPLAINT_RESPONDED,
+        answered,
+        now,
+        ("response_sha256", _sha256(text)),
+        ("on_time", "yes" if now <= answered.respond_by else "no"),
+    )
+    return answered
 
 
 def close(
@@ -140,4 +198,16 @@ def close(
         if count >= PAUSE_AFTER:
             reason = f"{count} upheld complaints in {PAUSE_WINDOW.days} days"
             pauses.pause(conn, tenant_id, current.template, reason, now)
-    return repo.get(conn, tenant_id, complaint_id)
+    closed = repo.get(conn, tenant_id, complaint_id)
+    _log(
+        conn,
+        tenant_id,
+        EvidenceKind.COMPLAINT_CLOSED,
+        closed,
+        now,
+        ("issue", closed.issue.value),
+        ("upheld", "yes" if upheld else "no"),
+        ("root_cause_sha256", _sha256(root_cause)),
+        ("resolution_sha256", _sha256(resolution)),
+    )
+    return closed

@@ -20,13 +20,37 @@ from recoverly.domain import canonical
 
 TREE_HEAD_PREFIX = "recoverly-tree-head:v1"
 
+# Facts that name a blob in the blob store by its SHA-256 (a call's recording, a letter's
+# PDF): the log commits to the hash, so a blob swapped later is found out.
+BLOB_FACTS = ("recording_sha256", "document_sha256")
+
 
 class EvidenceKind(StrEnum):
+    """What an entry records. The names are part of every entry's bytes: never rename one."""
+
+    # A message's life: decided by the daily run, sent (or stopped), and what the
+    # provider later said became of it.
+    MESSAGE_PLANNED = "message_planned"
     MESSAGE_SENT = "message_sent"
-    COMPLIANCE_BLOCK = "compliance_block"  # a message the rules stopped at send time
-    HOLD_PLACED = "hold_placed"  # a dispute, cease request, opt-out… takes effect
-    HOLD_RELEASED = "hold_released"
+    MESSAGE_DELIVERED = "message_delivered"
+    MESSAGE_FAILED = "message_failed"  # the provider's final word: not delivered
+    COMPLIANCE_BLOCK = "compliance_block"  # a contact the rules stopped (plan or send time)
+    STRATEGY_DECISION = "strategy_decision"  # a case queued for agents, escalated, moved
+    CALL_OUTCOME = "call_outcome"  # what a call reached, with its recording's hash
+    CONSENT_GIVEN = "consent_given"  # a channel opted back into (START)
+    CONSENT_WITHDRAWN = "consent_withdrawn"  # a channel opted out of (STOP)
+    PROMISE_MADE = "promise_made"
+    PROMISE_KEPT = "promise_kept"
+    PROMISE_BROKEN = "promise_broken"
     PAYMENT = "payment"  # allocated to the account's balance
+    DISPUTE_OPENED = "dispute_opened"
+    DISPUTE_CLOSED = "dispute_closed"
+    HOLD_PLACED = "hold_placed"  # a cease request, bankruptcy, attorney… takes effect
+    HOLD_RELEASED = "hold_released"
+    COMPLAINT_RECEIVED = "complaint_received"
+    COMPLAINT_RESPONDED = "complaint_responded"
+    COMPLAINT_CLOSED = "complaint_closed"
+    DATA_ACCESS = "data_access"  # a person read personal data in clear
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,3 +110,14 @@ class TreeHead:
     @property
     def message(self) -> bytes:
         return tree_head_message(self.log_id, self.tree_size, self.root_hash)
+
+
+@dataclass(frozen=True, slots=True)
+class HeadTimestamp:
+    """An RFC 3161 time-stamp over a tree head's message: a time-stamping authority's
+    signed statement that the head existed at ``gen_time``, by a clock and a key that
+    are not Recoverly's."""
+
+    token: bytes  # the TimeStampToken, DER (a CMS ContentInfo)
+    gen_time: datetime  # the token's genTime
+    tsa_chain: str  # PEM: the TSA's certificate up to the root it was checked against

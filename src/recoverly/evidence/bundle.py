@@ -3,7 +3,8 @@
 The bundle is the evidence-log contract's JSON: ``log_id``, ``tree_size``, ``root_hash``
 (hex), ``signature`` (base64), ``public_key`` (base64, raw 32 bytes) and ``entries``, each
 ``{"index", "entry" (base64), "inclusion_proof": [hex, …]}``; it adds ``key_id`` and
-``signed_at``. It needs nothing else to be checked (see ``verify.py``).
+``signed_at``, and ``timestamp`` when the head has an RFC 3161 stamp (``timestamp.py``).
+It needs nothing else to be checked (see ``verify.py``).
 
 A consistency file shows that a later signed head extends an earlier one: ``{"type":
 "consistency", "log_id", "from": head, "to": head, "consistency_proof": [hex, …]}``, each
@@ -22,7 +23,7 @@ from sqlalchemy import Connection
 from recoverly.domain.errors import InvalidInput, NotFound
 from recoverly.domain.evidence import TreeHead
 from recoverly.domain.merkle import leaf_hash, verify_consistency, verify_inclusion
-from recoverly.evidence import tree
+from recoverly.evidence import timestamp, tree
 from recoverly.evidence.errors import LogTampered, NothingSigned
 from recoverly.store.repositories import evidence as repo
 
@@ -59,7 +60,7 @@ def export_case(conn: Connection, tenant_id: int, case_id: str) -> dict[str, Any
                 f"entry {e.index} is not under the signed root by the stored tree: "
                 "run `recoverly evidence audit`"
             )
-    return {
+    bundle: dict[str, Any] = {
         "log_id": head.log_id,
         "tree_size": head.tree_size,
         "root_hash": head.root_hash.hex(),
@@ -76,6 +77,10 @@ def export_case(conn: Connection, tenant_id: int, case_id: str) -> dict[str, Any
             for e, proof in zip(entries, proofs, strict=True)
         ],
     }
+    stamp = repo.head_timestamp(conn, head.tree_size, head.key_id)
+    if stamp is not None:
+        bundle["timestamp"] = timestamp.bundle_field(stamp)
+    return bundle
 
 
 def _head(head: TreeHead) -> dict[str, Any]:

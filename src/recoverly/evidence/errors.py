@@ -21,3 +21,10 @@ class LogTampered(RecoverlyError):
     """The stored log disagrees with itself or its signed head: export and signing stop."""
 
     code = "evidence.tampered"
+
+
+class TimestampError(RecoverlyError):
+    """The time-stamping authority is misconfigured, cannot be reached, refuses, or
+    answers with a token that does not verify; the signed head is kept all the same."""
+
+    code = "evidence.timestamp"

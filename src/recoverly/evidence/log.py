@@ -8,17 +8,20 @@ so signing reads O(log n) of them instead of every leaf hash.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 
+import polars as pl
 from sqlalchemy import Connection, Engine
 
 from recoverly.config import Settings
-from recoverly.domain.cases import Hold
+from recoverly.domain.cases import Hold, HoldKind
 from recoverly.domain.evidence import Evidence, EvidenceKind, TreeHead, tree_head_message
 from recoverly.domain.merkle import leaf_hash
-from recoverly.evidence import keys, tree
-from recoverly.evidence.errors import LogTampered, NothingSigned
+from recoverly.evidence import keys, timestamp, tree
+from recoverly.evidence.errors import LogTampered, NothingSigned, TimestampError
+from recoverly.evidence.frames import canonical_entries, instant
 from recoverly.evidence.keys import SigningKey
 from recoverly.store.repositories import evidence as repo
 from recoverly.store.repositories import tenancy
@@ -26,6 +29,8 @@ from recoverly.store.repositories import tenancy
 # Entries are made and sent in batches of this many: PostgreSQL stores one while the next
 # is canonicalised and hashed.
 _BATCH = 2_048
+
+_log = logging.getLogger("recoverly.evidence")
 
 
 def append(conn: Connection, events: Sequence[Evidence], now: datetime) -> list[int]:
@@ -59,6 +64,48 @@ def append(conn: Connection, events: Sequence[Evidence], now: datetime) -> list[
     return list(range(first, first + len(events)))
 
 
+def append_frame(
+    conn: Connection, tenant_id: int, kind: EvidenceKind, events: pl.DataFrame, now: datetime
+) -> int:
+    """Append one ``kind`` entry per row of ``events``, in the caller's transaction, in
+    row order; returns how many. For the daily run's decisions and other large batches:
+    the entries are encoded column by column (``frames.canonical_entries``) and stored
+    with COPY, and each has the same bytes ``Evidence.entry`` would give it.
+
+    ``events`` has ``case_id``, ``at`` (a UTC datetime) and one column per fact (text or
+    integers); every row belongs to ``tenant_id``.
+    """
+    if events.height == 0:
+        return 0
+    _, first = repo.reserve(conn, events.height, now)
+    body = events.with_columns(
+        instant("at"),
+        pl.lit(kind.value).alias("kind"),
+        pl.lit(tenancy.tenant_name(conn, tenant_id)).alias("tenant"),
+        pl.int_range(first, first + events.height, dtype=pl.Int64).alias("index"),
+    )
+    entries = canonical_entries(body)
+    stored = pl.DataFrame(
+        {
+            "entry_index": body["index"],
+            "case_id": events["case_id"].cast(pl.String),
+            "entry": pl.Series(entries, dtype=pl.Binary),
+            "leaf_hash": pl.Series([leaf_hash(e) for e in entries], dtype=pl.Binary),
+        }
+    ).with_columns(tenant_id=pl.lit(tenant_id, pl.Int64), kind=pl.lit(kind.value))
+    repo.add_entry_frame(conn, stored, now)
+    tree.grow(conn, first, stored["leaf_hash"].to_list())
+    return events.height
+
+
+# Holds a reader looks for by their own names: a dispute, and consent to a channel (an
+# opt-out is consent withdrawn; lifting it, by START or by an agent, is consent given).
+_HOLD_KINDS = {
+    HoldKind.DISPUTE: (EvidenceKind.DISPUTE_OPENED, EvidenceKind.DISPUTE_CLOSED),
+    HoldKind.OPT_OUT: (EvidenceKind.CONSENT_WITHDRAWN, EvidenceKind.CONSENT_GIVEN),
+}
+
+
 def hold_changed(
     conn: Connection,
     tenant_id: int,
@@ -71,7 +118,10 @@ def hold_changed(
 ) -> None:
     """Log that a hold took effect or was lifted, in the caller's transaction: which
     kind, on which channel, by whom; never the reason's words (they may name people)."""
-    kind = EvidenceKind.HOLD_RELEASED if released else EvidenceKind.HOLD_PLACED
+    placed, lifted = _HOLD_KINDS.get(
+        hold.kind, (EvidenceKind.HOLD_PLACED, EvidenceKind.HOLD_RELEASED)
+    )
+    kind = lifted if released else placed
     event = Evidence(
         kind=kind,
         tenant_id=tenant_id,
@@ -127,10 +177,19 @@ def sign(conn: Connection, key: SigningKey, now: datetime) -> tuple[TreeHead, bo
 
 def sign_if_configured(engine: Engine, settings: Settings, now: datetime) -> TreeHead | None:
     """Sign a head when a signing key is configured (after a dispatch run, say); without
-    one, entries wait for the next ``recoverly evidence sign``."""
+    one, entries wait for the next ``recoverly evidence sign``.
+
+    With a TSA configured, the committed head is then time-stamped; a TSA that fails is
+    logged, not raised: the dispatch run is done and the head is kept, and
+    ``recoverly evidence timestamp`` stamps it later.
+    """
     key = keys.configured(settings)
     if key is None:
         return None
     with engine.begin() as conn:
         head, _ = sign(conn, key, now)
+    try:
+        timestamp.stamp_if_configured(engine, settings, head)
+    except TimestampError as exc:
+        _log.warning("tree head %s signed but not time-stamped: %s", head.tree_size, exc.message)
     return head

@@ -8,6 +8,11 @@ inclusion proof to the signed root. A verified bundle proves the entries are in 
 that key signed; whether that key is the operator's is for the reader to check against
 the key id the operator publishes (``--key-id``).
 
+A bundle with a ``timestamp`` has its RFC 3161 token checked too (``timestamp.py``): it
+parses, it stamps this head's message, and the TSA's signature verifies against the
+certificates the reader trusts, or else against the chain the bundle carries (which
+proves the token is whole, not who the TSA is).
+
 A consistency file (``"type": "consistency"``) is checked the same way: both heads'
 signatures and key ids, and the RFC 9162 consistency proof from the earlier root to the
 later one.
@@ -18,10 +23,13 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import rfc8785
+from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
@@ -29,6 +37,7 @@ from recoverly.domain.errors import InvalidInput
 from recoverly.domain.evidence import tree_head_message
 from recoverly.domain.merkle import HASH_SIZE, leaf_hash, verify_consistency, verify_inclusion
 from recoverly.evidence.keys import key_id
+from recoverly.evidence.timestamp import check_token
 
 
 @dataclass
@@ -39,6 +48,9 @@ class Verification:
     tree_size: int
     entries: int
     failures: list[str] = field(default_factory=list)
+    gen_time: datetime | None = None  # the RFC 3161 genTime, when the token verified
+    tsa: str | None = None  # the TSA certificate's subject
+    tsa_trusted: bool = False  # checked against the reader's certificates, not the bundle's
 
     @property
     def ok(self) -> bool:
@@ -86,13 +98,58 @@ def _b64(text: str, name: str) -> bytes:
         raise InvalidInput(f"{name}: not base64") from None
 
 
-def verify_bundle(data: object, expected_key_id: str | None = None) -> Verification:
+def _check_timestamp(
+    found: Verification,
+    stamp: object,
+    message: bytes,
+    trusted: Sequence[x509.Certificate] | None,
+) -> None:
+    fail = found.failures.append
+    if stamp is None:
+        fail("timestamp: the bundle has none, and trusted TSA certificates were given")
+        return
+    if not isinstance(stamp, dict):
+        raise InvalidInput("timestamp: must be a JSON object")
+    token = _b64(_field(stamp, "token", str, "timestamp"), "timestamp.token")
+    stated = _field(stamp, "gen_time", str, "timestamp")
+    carried = []
+    chain = _field(stamp, "tsa_chain", list, "timestamp") if "tsa_chain" in stamp else []
+    for n, text in enumerate(chain):
+        where = f"timestamp.tsa_chain[{n}]"
+        try:
+            carried.append(x509.load_der_x509_certificate(_b64(str(text), where)))
+        except ValueError:
+            raise InvalidInput(f"{where}: not a DER certificate") from None
+    if trusted is None:
+        checked = check_token(token, message, carried, "the chain the bundle carries")
+    else:
+        checked = check_token(token, message, trusted, "the trusted TSA certificates")
+    if checked.failure is not None:
+        fail(f"timestamp: {checked.failure}")
+        return
+    try:
+        agrees = datetime.fromisoformat(stated) == checked.gen_time
+    except ValueError:
+        agrees = False
+    if not agrees:
+        fail(f"timestamp: the bundle says genTime {stated!r}, the token {checked.gen_time}")
+        return
+    found.gen_time, found.tsa, found.tsa_trusted = checked.gen_time, checked.tsa, bool(trusted)
+
+
+def verify_bundle(
+    data: object,
+    expected_key_id: str | None = None,
+    trusted_tsa: Sequence[x509.Certificate] | None = None,
+) -> Verification:
     """Check a parsed bundle. A malformed one raises ``InvalidInput`` naming the field;
     a well-formed one that fails a check returns the failures, one per check and entry.
 
     Args:
         data: the bundle as parsed from its JSON.
         expected_key_id: the signer's key id as published, when the reader has it.
+        trusted_tsa: the TSA root (and intermediate) certificates the reader trusts; given,
+            the bundle must carry a time-stamp that chains to them.
     """
     if not isinstance(data, dict):
         raise InvalidInput("bundle: must be a JSON object")
@@ -115,6 +172,9 @@ def verify_bundle(data: object, expected_key_id: str | None = None) -> Verificat
         )
     except (InvalidSignature, ValueError):
         fail("signature: the tree head's signature does not verify with the public key")
+    if data.get("timestamp") is not None or trusted_tsa is not None:
+        message = tree_head_message(log_id, tree_size, root_hash)
+        _check_timestamp(found, data.get("timestamp"), message, trusted_tsa)
 
     for n, item in enumerate(entries):
         where = f"entries[{n}]"

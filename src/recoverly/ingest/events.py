@@ -249,13 +249,23 @@ def validate_contacts(
             )
         ],
         "agent": [ck.max_length("agent", MAX_AGENT)],
+        "recording_sha256": [
+            (
+                ck.text("recording_sha256").is_not_null()
+                & ~ck.text("recording_sha256").str.to_lowercase().str.contains(r"^[0-9a-f]{64}$"),
+                "recording_sha256: must be the 64 hex digits of a SHA-256 (the recording's "
+                "id in the blob store)",
+            )
+        ],
     }
     errors = ck.errors_frame(df, ROW, rules)
     errors = pl.concat([errors, duplicates.findings(df["_id"], df[ROW], id_column)])
     at = ck.parse_instant("at") if at_column == "at" else ck.parse_instant("scheduled_at")
-    # The agent only where the file has the column: re-importing a file without it (an
-    # exported plan) must not erase the agents an earlier file or the API recorded.
-    agent = [ck.text("agent").alias("agent")] if "agent" in batch.columns else []
+    # The agent and recording only where the file has the column: re-importing a file
+    # without it (an exported plan) must not erase what an earlier file or the API recorded.
+    kept = [ck.text("agent").alias("agent")] if "agent" in batch.columns else []
+    if "recording_sha256" in batch.columns:
+        kept.append(ck.text("recording_sha256").str.to_lowercase().alias("recording_sha256"))
     rows = ck.without_errors(df, errors).select(
         pl.col("_id").alias("contact_id"),
         debtor.alias("debtor_id"),
@@ -267,7 +277,7 @@ def validate_contacts(
         ).alias("direction"),
         at.alias("at"),
         ck.text("outcome").str.to_lowercase().alias("outcome"),
-        *agent,
+        *kept,
     )
     return errors, rows
 

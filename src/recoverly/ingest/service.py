@@ -201,15 +201,7 @@ class PromisesHandler:
         return events.validate_promises(batch, self.known, self.duplicates)
 
     def write(self, conn: Connection, rows: pl.DataFrame, now: datetime) -> int:
-        # A promise's terms are fixed when it is made; its status is the system's to keep.
-        return upsert(
-            conn,
-            promises,
-            rows,
-            key=("tenant_id", "promise_id"),
-            update=(),
-            constants={"tenant_id": self.tenant_id, "status": "pending"},
-        )
+        return arrangements.record_promises(conn, self.tenant_id, rows, now)
 
 
 class ContactsHandler:
@@ -234,21 +226,7 @@ class ContactsHandler:
         return events.validate_contacts(batch, self.known, self.known_debtors, self.duplicates)
 
     def write(self, conn: Connection, rows: pl.DataFrame, now: datetime) -> int:
-        updated = ["debtor_id", "account_id", "plan_id", "channel", "direction", "at", "outcome"]
-        written = upsert(
-            conn,
-            contact_attempts,
-            rows,
-            key=("tenant_id", "contact_id"),
-            update=updated + [c for c in ("agent",) if c in rows.columns],
-            constants={"tenant_id": self.tenant_id, "created_at": now},
-        )
-        # A dispute or a request to stop takes effect at once: the next plan and the
-        # dispatcher's send-time check both see the hold.
-        arrangements.holds_from_outcomes(
-            conn, self.tenant_id, rows.select("debtor_id", "outcome", "at"), now
-        )
-        return written
+        return arrangements.record_contacts(conn, self.tenant_id, rows, now)
 
 
 class ComplaintsHandler:

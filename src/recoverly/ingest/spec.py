@@ -82,6 +82,7 @@ CONTACTS = FileSpec(
         "strategy_version",
         "branch",
         "agent",
+        "recording_sha256",
     ),
 )
 

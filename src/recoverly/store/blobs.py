@@ -6,11 +6,11 @@ bytes are stored once however often they are put, a reference recorded in the da
 years later, and a blob that was swapped or rotted on disk is detected on read instead of
 being mailed or shown as if it were the original.
 
-``BlobStore`` is the port; ``LocalBlobStore`` keeps blobs in a directory tree. An
-S3-compatible store (MinIO, Ceph, AWS) can implement the same three methods later: the
-object key would be the same ``ab/cd/<sha256>`` path, ``content_type`` becomes the
-object's ``Content-Type``, and ``get`` must verify the hash there too, because the
-bucket is no more trusted than a disk.
+``BlobStore`` is the port; ``LocalBlobStore`` keeps blobs in a directory tree and
+``blobs_s3.S3BlobStore`` in an S3-compatible bucket (AWS, MinIO, Ceph) under the same
+``ab/cd/<sha256>`` names. ``blob_store(settings)`` is the one place that picks between
+them, from ``RECOVERLY_BLOB_URL`` (else ``RECOVERLY_BLOB_DIR``), so every part of
+Recoverly that keeps or erases documents uses the same store.
 """
 
 from __future__ import annotations
@@ -22,7 +22,9 @@ import re
 import tempfile
 from pathlib import Path
 from typing import Protocol
+from urllib.parse import unquote, urlsplit
 
+from recoverly.config import Settings
 from recoverly.domain.errors import InvalidInput, NotFound, RecoverlyError
 
 _SHA256_HEX = re.compile(r"[0-9a-f]{64}")
@@ -76,11 +78,41 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _check_sha256(sha256: str) -> str:
-    # The hash becomes a path: anything but 64 lowercase hex digits could escape the root.
+def check_sha256(sha256: str) -> str:
+    """``sha256`` if it is 64 lowercase hex digits; it becomes a path or an object key,
+    and anything else could reach outside the store's root."""
     if not _SHA256_HEX.fullmatch(sha256):
         raise InvalidInput(f"a blob id must be 64 lowercase hex digits (SHA-256); got {sha256!r}")
     return sha256
+
+
+class BlobUrlInvalid(RecoverlyError):
+    """``RECOVERLY_BLOB_URL`` names no store Recoverly can use."""
+
+    code = "blob.url_invalid"
+
+
+def blob_store(settings: Settings) -> BlobStore:
+    """The store the settings name: ``RECOVERLY_BLOB_URL`` when set (``file:///path`` or
+    ``s3://bucket/prefix``, the latter on ``RECOVERLY_S3_ENDPOINT_URL`` when given), else
+    the directory ``RECOVERLY_BLOB_DIR`` (``./blobs``).
+
+    Raises:
+        BlobUrlInvalid: the URL is neither form.
+    """
+    url = (settings.blob_url or "").strip()
+    if not url:
+        return LocalBlobStore(settings.blob_dir)
+    parts = urlsplit(url)
+    if parts.scheme == "file" and parts.netloc in ("", "localhost") and parts.path:
+        return LocalBlobStore(Path(unquote(parts.path)))
+    if parts.scheme == "s3" and parts.netloc:
+        from recoverly.store.blobs_s3 import S3BlobStore  # boto3 only where it is used
+
+        return S3BlobStore.from_url(url, endpoint_url=settings.s3_endpoint_url)
+    raise BlobUrlInvalid(
+        f"RECOVERLY_BLOB_URL must be file:///ABSOLUTE/PATH or s3://BUCKET[/PREFIX]; got {url!r}"
+    )
 
 
 class LocalBlobStore:
@@ -101,7 +133,7 @@ class LocalBlobStore:
 
     def path_for(self, sha256: str) -> Path:
         """Where the blob named ``sha256`` lives (whether or not it exists)."""
-        _check_sha256(sha256)
+        check_sha256(sha256)
         return self.root / sha256[:2] / sha256[2:4] / sha256
 
     def put(self, data: bytes, content_type: str) -> str:

@@ -30,6 +30,7 @@ from recoverly.store.repositories import plans as repo
 from recoverly.store.repositories import strategies as strategies_repo
 from recoverly.strategy import service
 from recoverly.strategy.daily import DayPlan, Snapshot, decide
+from recoverly.strategy.evidence import log_decisions
 from recoverly.strategy.loader import default_text, parse
 from recoverly.strategy.model import Strategy
 
@@ -156,17 +157,21 @@ def _write(
                 inside = inside & (pl.col("case_id") < high)
             return frame.filter(inside)
 
+        now = datetime.now(UTC)
         with engine.begin() as conn:
-            repo.write_decisions(
+            plan = part(day.plan)
+            blocked = repo.write_decisions(
                 conn,
                 tenant_id,
-                plan=part(day.plan),
+                plan=plan,
                 blocks=part(day.blocks),
                 paths=part(day.paths),
                 stages=part(day.stages),
                 as_of=as_of,
-                now=datetime.now(UTC),
+                now=now,
             )
+            # Last, so the log's lock (one appender at a time) is held only to commit.
+            log_decisions(conn, tenant_id, plan, blocked, as_of, now)
 
     writers = PARALLEL_WRITERS if engine.dialect.name == "postgresql" else 1
     with ThreadPoolExecutor(max_workers=writers, thread_name_prefix="plan-writer") as pool:

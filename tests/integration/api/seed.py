@@ -67,6 +67,7 @@ HOME_IDS = {
     "alert_id": "1",
     "template": "final_notice",
     "hold_id": "1",
+    "contact_id": "call-1",
 }
 
 

@@ -174,3 +174,4 @@ def test_a_payment_is_in_the_evidence_log_once(api: Api, engine: Engine) -> None
     assert logged[0]["payment_id"] == PAYMENT["payment_id"]
     assert logged[0]["account_id"] == PAYMENT["account_id"]
     assert logged[0]["amount_minor"] == 1000
+    assert logged[0]["currency"] == "USD"  # the account's: 1000 means nothing without it

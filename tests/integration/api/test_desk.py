@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -281,9 +282,90 @@ def test_holds_placed_and_lifted_are_in_the_evidence_log(desk: Api, engine: Engi
                 .order_by(evidence_entries.c.entry_index)
             )
         ]
-    assert [e["kind"] for e in logged] == ["hold_placed", "hold_released"]
+    # An opt-out is consent to a channel withdrawn; lifting it gives consent back.
+    assert [e["kind"] for e in logged] == ["consent_withdrawn", "consent_given"]
     assert {(e["hold"], e["channel"], e["hold_id"]) for e in logged} == {
         ("opt_out", "sms", hold["hold_id"])
     }
     assert logged[1]["ends_at"] is not None
     assert all("wife" not in json.dumps(e) for e in logged)  # never the reason's words
+
+
+def _put_recording(
+    api: Api, case_id: str, contact_id: str, audio: bytes, *, tenant: str = HOME
+) -> Any:
+    token = api.tokens[tenant, Role.AGENT]
+    return api.client.put(
+        f"/api/v1/cases/{case_id}/calls/{contact_id}/recording",
+        content=audio,
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "audio/ogg"},
+    )
+
+
+def test_a_calls_recording_is_stored_by_hash_and_logged_with_it(
+    desk: Api, engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import hashlib
+    import json
+
+    from recoverly.config import get_settings
+    from recoverly.store.blobs import LocalBlobStore
+    from recoverly.store.tables import evidence_entries
+
+    monkeypatch.setenv("RECOVERLY_BLOB_DIR", str(tmp_path / "blobs"))
+    get_settings.cache_clear()
+    assert _post(desk, f"/cases/{CASE}/calls", {"contact_id": "rec-1"}).status_code == 201
+    talk = {
+        "contact_id": "rec-1",
+        "debtor_id": "A-D3",
+        "channel": "call",
+        "outcome": "promise_to_pay",
+        "at": NOON.isoformat(),
+    }
+    assert _post(desk, "/contacts", talk).status_code == 201
+    audio = b"OggS\x00" + bytes(range(256)) * 40
+    digest = hashlib.sha256(audio).hexdigest()
+    first = _put_recording(desk, CASE, "rec-1", audio)
+    assert first.status_code == 201, first.text
+    assert first.json() == {
+        "contact_id": "rec-1",
+        "case_id": CASE,
+        "recording_sha256": digest,
+        "bytes": len(audio),
+    }
+    assert _put_recording(desk, CASE, "rec-1", audio).status_code == 201  # again: no change
+    assert LocalBlobStore(tmp_path / "blobs").get(digest) == audio
+    with engine.connect() as conn:
+        stored = conn.execute(
+            select(contact_attempts.c.recording_sha256).where(
+                contact_attempts.c.contact_id == "rec-1"
+            )
+        ).scalar_one()
+        e = evidence_entries.c
+        calls = [
+            json.loads(r)
+            for r in conn.execute(
+                select(e.entry).where(e.kind == "call_outcome").order_by(e.entry_index)
+            ).scalars()
+        ]
+    assert stored == digest
+    # placed (no answer yet), answered (a promise), then the recording named: once each
+    assert [(c["outcome"], c["recording_sha256"]) for c in calls] == [
+        ("no_answer", None),
+        ("promise_to_pay", None),
+        ("promise_to_pay", digest),
+    ]
+    assert {c["case_id"] for c in calls} == {CASE}
+
+
+def test_a_recording_needs_a_call_of_the_cases_own_debtor(desk: Api) -> None:
+    audio = b"RIFF....WAVE"
+    assert _put_recording(desk, CASE, "no-such-call", audio).status_code == 404
+    assert _post(desk, f"/cases/{CASE}/calls", {"contact_id": "rec-2"}).status_code == 201
+    theirs = NEIGHBOUR_ONLY["case_id"]
+    assert _put_recording(desk, theirs, "rec-2", audio).status_code == 404
+    assert _put_recording(desk, CASE, "rec-2", audio, tenant=NEIGHBOUR).status_code == 404
+    assert _put_recording(desk, "C-A-D4", "rec-2", audio).status_code == 404  # not D4's call
+    empty = _put_recording(desk, CASE, "rec-2", b"")
+    assert empty.status_code == 422
+    assert "body" in empty.json()["error"]["message"]

@@ -71,7 +71,8 @@ def test_stop_then_start(inbound: Api, engine: Engine) -> None:
         logged = conn.execute(
             select(e.kind).where(e.case_id == "C-A-D1").order_by(e.entry_index)
         ).scalars()
-        assert list(logged) == ["hold_placed", "hold_released"]  # the repeat logged nothing
+        # the repeated STOP logged nothing; reading the case is itself a logged access
+        assert list(logged) == ["consent_withdrawn", "data_access", "consent_given"]
 
 
 def test_a_forged_or_unknown_text_changes_nothing(inbound: Api, engine: Engine) -> None:

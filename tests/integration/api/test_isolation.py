@@ -76,6 +76,7 @@ WRITES = {
     "/api/v1/cases/{case_id}/holds/{hold_id}/release": "test_desk.py::test_another_tenants_case_hold_and_message_are_unknown",
     "/api/v1/cases/{case_id}/calls": "test_desk.py::test_another_tenants_case_hold_and_message_are_unknown",
     "/api/v1/cases/{case_id}/messages": "test_desk.py::test_another_tenants_case_hold_and_message_are_unknown",
+    "/api/v1/cases/{case_id}/calls/{contact_id}/recording": "test_desk.py::test_a_recording_needs_a_call_of_the_cases_own_debtor",
 }
 
 

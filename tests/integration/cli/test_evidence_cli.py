@@ -153,3 +153,65 @@ def test_consistency_between_signed_heads_is_written_and_verified_offline(
     assert "no head was signed at tree size 10; signed sizes: 9, 33, 36" in unsigned.stderr
     backwards = run(database_url, key, "consistency", "--from-size", "33", "--to-size", "9")
     assert backwards.returncode == 2
+
+
+def test_a_recording_is_vouched_for_and_a_swapped_one_is_found(
+    database_url: str, tmp_path: Path
+) -> None:
+    """The log names a recording by its SHA-256: ``verify --attachment`` ties the file to
+    its entry offline, and ``audit --blobs`` finds the stored copy swapped or gone."""
+    from recoverly.store.blobs import LocalBlobStore
+
+    key = tmp_path / "evidence.key"
+    assert run(database_url, key, "keygen", "--out", str(key)).returncode == 0
+    blobs = tmp_path / "blobs"
+    os.environ["RECOVERLY_BLOB_DIR"] = str(blobs)
+    try:
+        audio = b"OggS" + os.urandom(4096)
+        digest = LocalBlobStore(blobs).put(audio, "audio/ogg")
+        engine = session.open_engine(database_url)
+        with engine.begin() as conn:
+            tenant_id = tenancy.ensure_tenant(conn, "acme", AT)
+            call = Evidence(
+                EvidenceKind.CALL_OUTCOME,
+                tenant_id,
+                "acme",
+                AT,
+                "C7",
+                (
+                    ("contact_id", "call-1"),
+                    ("outcome", "conversation"),
+                    ("recording_sha256", digest),
+                ),
+            )
+            log.append(conn, [call], AT)
+        assert run(database_url, key, "sign").returncode == 0
+        bundle = tmp_path / "c7.json"
+        exported = run(
+            database_url, key, "export", "--tenant", "acme", "--case", "C7", "--out", str(bundle)
+        )
+        assert exported.returncode == 0, exported.stderr
+        recording = tmp_path / "call-1.ogg"
+        recording.write_bytes(audio)
+        vouched = run(database_url, key, "verify", str(bundle), "--attachment", str(recording))
+        assert vouched.returncode == 0, vouched.stderr
+        assert "entry 0 (recording_sha256)" in vouched.stdout
+        other = tmp_path / "other.ogg"
+        other.write_bytes(audio + b"!")
+        refused = run(database_url, key, "verify", str(bundle), "--attachment", str(other))
+        assert refused.returncode == 1
+        assert "named by no entry" in refused.stderr
+
+        assert run(database_url, key, "audit", "--blobs").returncode == 0
+        stored = LocalBlobStore(blobs).path_for(digest)
+        stored.write_bytes(b"OggS" + os.urandom(4096))  # swapped on disk
+        swapped = run(database_url, key, "audit", "--blobs", "--json")
+        assert swapped.returncode == 1
+        found = json.loads(swapped.stdout)
+        assert found["blobs"]["corrupted"] == [{"index": 0, "sha256": digest}]
+        assert found["altered"] == []  # the log itself is intact: the blob is what changed
+        stored.unlink()
+        gone = json.loads(run(database_url, key, "audit", "--blobs", "--json").stdout)
+        assert gone["blobs"]["missing"] == [{"index": 0, "sha256": digest}]
+    finally:
+        os.environ.pop("RECOVERLY_BLOB_DIR", None)

@@ -128,7 +128,7 @@ def test_a_node_that_went_missing_stops_appends_and_signing(engine: Engine) -> N
 
 def test_the_migration_builds_the_nodes_of_a_log_that_predates_them(engine: Engine) -> None:
     cfg = alembic_config(engine)
-    command.downgrade(cfg, "0012")
+    command.downgrade(cfg, "0014")
     try:
         with engine.begin() as conn:
             tenant_id = tenancy.ensure_tenant(conn, "acme", AT)

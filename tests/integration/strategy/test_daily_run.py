@@ -19,6 +19,7 @@ from recoverly.store.repositories import tenancy
 from recoverly.store.tables import (
     case_paths,
     cases,
+    evidence_entries,
     holds,
     outbox,
     plan_blocks,
@@ -61,6 +62,16 @@ def _count(engine: Engine, table: object, tenant_id: int) -> int:
                 select(func.count()).select_from(table).where(table.c.tenant_id == tenant_id)  # type: ignore[attr-defined]
             ).scalar_one()
         )
+
+
+def _logged(engine: Engine, tenant_id: int) -> dict[str, int]:
+    """The tenant's evidence entries by kind."""
+    e = evidence_entries.c
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(e.kind, func.count()).where(e.tenant_id == tenant_id).group_by(e.kind)
+        ).all()
+    return {kind: n for kind, n in rows}
 
 
 def test_a_second_run_of_the_same_date_plans_nothing_twice(engine: Engine, tmp_path: Path) -> None:
@@ -142,11 +153,12 @@ def test_a_chunk_that_fails_half_written_leaves_nothing_and_the_rest_stands(
     real = run_module.repo.write_decisions
     calls = itertools.count(1)  # next() is atomic: two writer threads call it
 
-    def half_written(conn: Connection, tenant_id: int, **parts: object) -> None:
+    def half_written(conn: Connection, tenant_id: int, **parts: object) -> pl.DataFrame:
         call = next(calls)
-        real(conn, tenant_id, **parts)  # type: ignore[arg-type]
+        written = real(conn, tenant_id, **parts)  # type: ignore[arg-type]
         if call == 3:
             raise RuntimeError("disk full")
+        return written
 
     monkeypatch.setattr(run_module.repo, "write_decisions", half_written)
     with pytest.raises(RuntimeError, match="disk full"):
@@ -173,6 +185,20 @@ def test_a_chunk_that_fails_half_written_leaves_nothing_and_the_rest_stands(
     assert resumed["planned"] == reference["planned"]
     assert resumed["blocked"] == reference["blocked"]
     assert _count(engine, outbox, failing) == _count(engine, outbox, clean)
+    # The evidence log holds each decision once: the rolled-back chunk's entries went
+    # with it, and the resumed run logged what it wrote, no more.
+    assert _logged(engine, failing) == _logged(engine, clean)
+    logged = _logged(engine, clean)
+    with engine.connect() as conn:
+        p = plan_items.c
+        by_action = dict(
+            conn.execute(
+                select(p.action, func.count()).where(p.tenant_id == clean).group_by(p.action)
+            ).all()
+        )
+    assert logged["message_planned"] == by_action.pop("message") > 0
+    assert logged["strategy_decision"] == sum(by_action.values())
+    assert logged["compliance_block"] == _count(engine, plan_blocks, clean) > 0
 
 
 def test_runs_go_forward_and_paths_move_on(engine: Engine, tmp_path: Path) -> None:

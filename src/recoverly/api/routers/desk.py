@@ -21,14 +21,17 @@ from recoverly.api.audit import disclose
 from recoverly.api.deps import Conn, Now, require_roles
 from recoverly.api.schemas.common import error_responses
 from recoverly.api.schemas.compliance import CaseCheckOut
-from recoverly.api.schemas.desk import CallIn, CallOut, MessageIn, MessageOut
+from recoverly.api.schemas.desk import CallIn, CallOut, MessageIn, MessageOut, RecordingOut
+from recoverly.arrangements import service as arrangements
 from recoverly.channels.templates.catalog import Catalog
 from recoverly.channels.templates.loader import load_catalog
 from recoverly.compliance.case_check import CaseCheck, check_case
+from recoverly.config import get_settings
 from recoverly.domain.errors import InvalidInput
 from recoverly.domain.events import Channel, Direction, Outcome
 from recoverly.domain.roles import PersonalField, Role
 from recoverly.ingest.service import record
+from recoverly.store.blobs import blob_store, sha256_hex
 from recoverly.store.repositories import cases, debtors, outbox, plans
 from recoverly.store.repositories.tenancy import Principal
 
@@ -113,6 +116,48 @@ def place_call(
         debtor_id=debtor.debtor_id,
         number=number,
         placed_at=now,
+    )
+
+
+RECORDING_LIMIT = 256 * 1024 * 1024  # a long call in a lossless format; more is a mistake
+ContactId = Annotated[str, Path(max_length=64, examples=["call-7f3a"])]
+
+
+@router.put(
+    "/{case_id}/calls/{contact_id}/recording",
+    status_code=201,
+    response_model=RecordingOut,
+    summary="Attach a call's recording",
+    description=(
+        "Stores the recording (the request body, any audio type) in the blob store under "
+        "its SHA-256 and names it on the call; the call goes to the evidence log again "
+        "with that hash, so a recording swapped later fails `recoverly evidence audit` "
+        "and `verify --attachment`. The same recording twice changes nothing."
+    ),
+)
+def attach_recording(
+    conn: Conn,
+    now: Now,
+    case_id: CaseId,
+    contact_id: ContactId,
+    audio: Annotated[bytes, Body(media_type="audio/*", description="The recording's bytes.")],
+    caller: Principal = DESK,
+) -> RecordingOut:
+    if not audio:
+        raise InvalidInput("the request body is empty: send the recording's bytes")
+    if len(audio) > RECORDING_LIMIT:
+        raise InvalidInput(f"a recording may be at most {RECORDING_LIMIT} bytes; got {len(audio)}")
+    found = cases.get_case(conn, caller.tenant_id, case_id)  # NotFound across tenants
+    sha256 = sha256_hex(audio)
+    arrangements.attach_recording(
+        conn, caller.tenant_id, found.debtor.debtor_id, contact_id, sha256, now
+    )
+    # Stored before the commit: a crash between the two leaves an unreferenced blob
+    # (harmless, content-addressed), never a reference to a missing one.
+    blob_store(get_settings()).put(audio, "audio/*")
+    conn.commit()
+    return RecordingOut(
+        contact_id=contact_id, case_id=case_id, recording_sha256=sha256, bytes=len(audio)
     )
 
 

@@ -17,7 +17,7 @@ from recoverly.compliance.privacy.errors import ErasureRefused
 from recoverly.config import get_settings
 from recoverly.domain.privacy import ErasureOutcome
 from recoverly.domain.roles import PersonalField, Role
-from recoverly.store.blobs import LocalBlobStore
+from recoverly.store.blobs import blob_store
 from recoverly.store.repositories.debtors import get_debtor
 from recoverly.store.repositories.tenancy import Principal
 
@@ -74,7 +74,7 @@ def erase_personal_data(
         actor=caller.subject,
         reason=body.reason,
         now=now,
-        blobs=LocalBlobStore(get_settings().blob_dir),
+        blobs=blob_store(get_settings()),
     )
     conn.commit()
     if done.outcome is ErasureOutcome.REFUSED:

@@ -82,3 +82,26 @@ class MessageOut(BaseModel):
     template: str
     send_at: datetime
     status: Literal["queued", "already_queued"]
+
+
+class RecordingOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "contact_id": "call-7f3a",
+                    "case_id": "C-D0000001",
+                    "recording_sha256": "9f86d081884c7d659a2feaa0c55ad015"
+                    "a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                    "bytes": 482113,
+                }
+            ]
+        }
+    )
+
+    contact_id: str
+    case_id: str
+    recording_sha256: str = Field(
+        description="The recording's SHA-256: its name in the blob store and in the evidence log."
+    )
+    bytes: int

@@ -232,10 +232,17 @@ def active_holds(
 
 
 def open_case_ids(conn: Connection, tenant_id: int, debtor_id: str) -> list[str]:
+    return case_ids_of(conn, tenant_id, debtor_id, open_only=True)
+
+
+def case_ids_of(
+    conn: Connection, tenant_id: int, debtor_id: str, *, open_only: bool = False
+) -> list[str]:
+    """The debtor's cases (only those still open, if asked), in id order."""
     c = cases.c
-    query = select(c.case_id).where(
-        c.tenant_id == tenant_id, c.debtor_id == debtor_id, c.closed_at.is_(None)
-    )
+    query = select(c.case_id).where(c.tenant_id == tenant_id, c.debtor_id == debtor_id)
+    if open_only:
+        query = query.where(c.closed_at.is_(None))
     return list(conn.execute(query.order_by(c.case_id)).scalars())
 
 

@@ -39,7 +39,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.sql import Executable
 
-from recoverly.domain.evidence import TreeHead
+from recoverly.domain.evidence import HeadTimestamp, TreeHead
 from recoverly.domain.merkle_nodes import Node, Span
 from recoverly.store import bulk
 from recoverly.store.tables import evidence_entries, evidence_log, evidence_nodes, tree_heads
@@ -82,6 +82,12 @@ def reserve(conn: Connection, count: int, now: datetime) -> tuple[str, int]:
         )
         return reserve(conn, count, now)
     return taken.log_id, taken.next_index - count
+
+
+def add_entry_frame(conn: Connection, entries: pl.DataFrame, now: datetime) -> None:
+    """Store entries given as a frame (``entry_index, tenant_id, kind, case_id, entry,
+    leaf_hash``) by the fastest route: COPY on PostgreSQL."""
+    bulk.insert(conn, evidence_entries, entries, constants={"appended_at": now})
 
 
 @dataclass(frozen=True, slots=True)
@@ -337,3 +343,49 @@ def _head(log_id: str, row: Row[Any]) -> TreeHead:
         public_key=bytes(row.public_key),
         signed_at=row.signed_at,
     )
+
+
+def head_timestamp(conn: Connection, tree_size: int, key_id: str) -> HeadTimestamp | None:
+    """The RFC 3161 time-stamp kept with a signed head, if it has one yet."""
+    h = tree_heads.c
+    row = conn.execute(
+        select(h.timestamp_token, h.timestamp_gen_time, h.tsa_chain).where(
+            h.tree_size == tree_size, h.key_id == key_id, h.timestamp_token.is_not(None)
+        )
+    ).first()
+    if row is None:
+        return None
+    return HeadTimestamp(
+        token=bytes(row.timestamp_token),
+        gen_time=row.timestamp_gen_time,
+        tsa_chain=row.tsa_chain or "",
+    )
+
+
+def unstamped_heads(conn: Connection, log_id: str) -> list[TreeHead]:
+    """Signed heads without a time-stamp yet, smallest tree first."""
+    h = tree_heads.c
+    rows = conn.execute(
+        select(tree_heads).where(h.timestamp_token.is_(None)).order_by(h.tree_size, h.signed_at)
+    )
+    return [_head(log_id, row) for row in rows]
+
+
+def set_timestamp(conn: Connection, head: TreeHead, stamp: HeadTimestamp) -> bool:
+    """Keep ``stamp`` with ``head``; returns False when the head already had one (two
+    stampers raced: the first token is kept, and either proves the same thing)."""
+    h = tree_heads.c
+    done = conn.execute(
+        update(tree_heads)
+        .where(
+            h.tree_size == head.tree_size,
+            h.key_id == head.key_id,
+            h.timestamp_token.is_(None),
+        )
+        .values(
+            timestamp_token=stamp.token,
+            timestamp_gen_time=stamp.gen_time,
+            tsa_chain=stamp.tsa_chain,
+        )
+    )
+    return done.rowcount == 1

@@ -248,8 +248,6 @@ def finish(
                 created_at=now,
             )
         )
-    if settled.provider_id is not None:
-        apply_receipts(conn, now, provider_id=settled.provider_id)
     return True
 
 
@@ -276,12 +274,14 @@ def postpone(
 RECEIPT_PATIENCE = timedelta(days=7)  # how long a receipt waits for its send to be recorded
 
 
-def record_receipt(conn: Connection, provider_id: str, outcome: str, now: datetime) -> bool:
+def record_receipt(
+    conn: Connection, provider_id: str, outcome: str, now: datetime
+) -> list[AppliedReceipt]:
     """Keep a provider's final word on a message, and apply it if the send is recorded.
 
     Receipts may arrive twice, out of order, or before the dispatcher has recorded the
-    send they are about; the last kind waits (see ``apply_receipts``). Returns whether a
-    contact's outcome changed now.
+    send they are about; the last kind waits (see ``apply_receipts``). Returns the
+    receipts that changed a contact's outcome now.
     """
     dialect_insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
     conn.execute(
@@ -289,28 +289,46 @@ def record_receipt(conn: Connection, provider_id: str, outcome: str, now: dateti
         .values(provider_id=provider_id, outcome=outcome, received_at=now)
         .on_conflict_do_nothing(index_elements=["provider_id", "outcome"])
     )
-    return apply_receipts(conn, now, provider_id=provider_id) > 0
+    return apply_receipts(conn, now, provider_id=provider_id)
 
 
-def apply_receipts(conn: Connection, now: datetime, *, provider_id: str | None = None) -> int:
+@dataclass(frozen=True, slots=True)
+class AppliedReceipt:
+    """A receipt that settled a contact's outcome: about which message, saying what."""
+
+    tenant_id: int
+    plan_id: str
+    case_id: str
+    channel: str
+    provider_id: str
+    outcome: str
+    received_at: datetime
+
+
+def apply_receipts(
+    conn: Connection, now: datetime, *, provider_id: str | None = None
+) -> list[AppliedReceipt]:
     """Apply kept receipts whose send is recorded (only ``provider_id``'s, if given), oldest
-    first; returns how many contacts' outcomes changed.
+    first; returns those that changed a contact's outcome.
 
     A final outcome (delivered, failed) is never replaced, and a repeat changes nothing.
-    Called when a receipt arrives, when a send is recorded, and by every dispatcher pass:
-    the last closes the window where a receipt and its send commit at the same moment
-    and neither transaction sees the other.
+    Called when a receipt arrives and by every dispatcher pass: the last closes the
+    window where a receipt and its send commit at the same moment and neither
+    transaction sees the other.
     """
-    r, o, c = delivery_receipts.c, outbox.c, contact_attempts.c
+    r, o, c, p = delivery_receipts.c, outbox.c, contact_attempts.c, plan_items.c
     query = (
-        select(r.provider_id, r.outcome, o.tenant_id, o.plan_id)
+        select(
+            r.provider_id, r.outcome, r.received_at, o.tenant_id, o.plan_id, o.channel, p.case_id
+        )
         .join(outbox, o.provider_id == r.provider_id)
+        .join(plan_items, and_(p.tenant_id == o.tenant_id, p.plan_id == o.plan_id))
         .where(r.applied_at.is_(None), r.received_at > now - RECEIPT_PATIENCE)
         .order_by(r.received_at, r.provider_id)
     )
     if provider_id is not None:
         query = query.where(r.provider_id == provider_id)
-    changed = 0
+    applied = []
     for receipt in conn.execute(query).all():
         done = conn.execute(
             update(contact_attempts)
@@ -322,10 +340,21 @@ def apply_receipts(conn: Connection, now: datetime, *, provider_id: str | None =
             )
             .values(outcome=receipt.outcome)
         )
-        changed += done.rowcount
+        if done.rowcount:
+            applied.append(
+                AppliedReceipt(
+                    tenant_id=receipt.tenant_id,
+                    plan_id=receipt.plan_id,
+                    case_id=receipt.case_id,
+                    channel=receipt.channel,
+                    provider_id=receipt.provider_id,
+                    outcome=receipt.outcome,
+                    received_at=receipt.received_at,
+                )
+            )
         conn.execute(
             update(delivery_receipts)
             .where(r.provider_id == receipt.provider_id, r.outcome == receipt.outcome)
             .values(applied_at=now)
         )
-    return changed
+    return applied

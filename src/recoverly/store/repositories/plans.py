@@ -81,10 +81,11 @@ def write_decisions(
     stages: pl.DataFrame,
     as_of: date,
     now: datetime,
-) -> None:
+) -> pl.DataFrame:
     """Write one chunk of a day's decisions; the caller's transaction makes it atomic.
 
     Nothing is written twice when a resumed run decides a case again: see the comments.
+    Returns the blocks written now (a resumed run's repeats left out), for the evidence log.
     """
     tenant = {"tenant_id": tenant_id}
     # A case's plan items and outbox rows are written in the chunk that also moves its
@@ -108,19 +109,17 @@ def write_decisions(
     # Blocks of a case whose path row this chunk writes are new (a resumed run skips
     # that case); a blocked case whose path did not move may be decided again on resume.
     written = paths.select("case_id")
-    bulk.insert(
-        conn,
-        plan_blocks,
-        blocks.join(written, on="case_id", how="semi"),
-        constants={**tenant, "as_of": as_of, "created_at": now},
+    again = blocks.join(written, on="case_id", how="anti")
+    new_blocks = pl.concat(
+        [
+            blocks.join(written, on="case_id", how="semi"),
+            again.join(
+                _blocks_on(conn, tenant_id, as_of, again), on=["case_id", "rule"], how="anti"
+            ),
+        ]
     )
-    bulk.upsert(
-        conn,
-        plan_blocks,
-        blocks.join(written, on="case_id", how="anti"),
-        key=["tenant_id", "as_of", "case_id", "rule"],
-        update=(),
-        constants={**tenant, "as_of": as_of, "created_at": now},
+    bulk.insert(
+        conn, plan_blocks, new_blocks, constants={**tenant, "as_of": as_of, "created_at": now}
     )
     bulk.insert(conn, case_paths, paths.filter("new").drop("new"), constants=tenant)
     moved = paths.filter(~pl.col("new")).drop("new")
@@ -142,6 +141,23 @@ def write_decisions(
             .values(stage=bindparam("b_stage")),
             [{"b_case_id": c, "b_stage": s} for c, s in stages.iter_rows()],
         )
+    return new_blocks
+
+
+def _blocks_on(conn: Connection, tenant_id: int, as_of: date, blocks: pl.DataFrame) -> pl.DataFrame:
+    """The ``case_id, rule`` of blocks already stored for the day among ``blocks``' cases."""
+    empty = pl.DataFrame(schema={"case_id": pl.String, "rule": pl.String})
+    if blocks.height == 0:
+        return empty
+    b = plan_blocks.c
+    rows = conn.execute(
+        select(b.case_id, b.rule).where(
+            b.tenant_id == tenant_id,
+            b.as_of == as_of,
+            b.case_id.between(blocks["case_id"].min(), blocks["case_id"].max()),
+        )
+    ).all()
+    return pl.DataFrame(rows, schema=empty.schema, orient="row") if rows else empty
 
 
 def day_counts(conn: Connection, tenant_id: int, as_of: date) -> dict[str, dict[str, int]]:

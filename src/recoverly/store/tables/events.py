@@ -67,6 +67,9 @@ contact_attempts = Table(
     # The person who made or took the contact (null: a machine, or not known); complaints
     # are attributed to agents through it (docs/kpis.md).
     Column("agent", String(128)),
+    # The call's recording, by the SHA-256 it is stored under in the blob store; the
+    # evidence log holds the same hash, so a recording swapped later is found out.
+    Column("recording_sha256", String(64)),
     Column("created_at", UTCDateTime, nullable=False),
     PrimaryKeyConstraint("tenant_id", "contact_id"),
     ForeignKeyConstraint(["tenant_id", "debtor_id"], ["debtors.tenant_id", "debtors.debtor_id"]),

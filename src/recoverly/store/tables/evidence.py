@@ -25,6 +25,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Table,
+    Text,
 )
 
 from recoverly.store.base import BigId, Code, UTCDateTime, metadata
@@ -63,6 +64,11 @@ tree_heads = Table(
     Column("signature", LargeBinary(64), nullable=False),
     Column("public_key", LargeBinary(32), nullable=False),
     Column("signed_at", UTCDateTime, nullable=False),
+    # RFC 3161 (docs/evidence.md): the token over the head's message, the genTime it
+    # states, and the TSA's certificates (PEM) it verified against when it was stored.
+    Column("timestamp_token", LargeBinary),
+    Column("timestamp_gen_time", UTCDateTime),
+    Column("tsa_chain", Text),
     PrimaryKeyConstraint("tree_size", "key_id"),
 )
 

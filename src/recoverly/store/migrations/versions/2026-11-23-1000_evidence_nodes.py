@@ -1,8 +1,8 @@
 """the evidence log's tree state: perfect subtrees of 16 leaves and more
 
-Revision ID: 0013
-Revises: 0012
-Create Date: 2026-11-23 07:00:00
+Revision ID: 0015
+Revises: 0014
+Create Date: 2026-11-23 10:00:00
 
 Nodes for a log that already has entries are built here from the stored leaf hashes, in
 position order, so that roots and proofs read them from the first signature on.
@@ -15,8 +15,8 @@ from alembic import op
 
 from recoverly.domain import merkle_nodes
 
-revision: str = "0013"
-down_revision: str | None = "0012"
+revision: str = "0015"
+down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,1 @@
+"""Generic helpers that several areas share and that belong to none of them."""
