@@ -295,3 +295,26 @@ class TestAuditOfEveryHead:
         assert report.root_matches is True
         assert (report.altered, report.missing) == ([], [])
         assert not report.ok
+
+
+def test_the_column_wise_append_stores_its_nodes_too(engine: Engine) -> None:
+    import polars as pl
+
+    with engine.begin() as conn:
+        tenant_id = tenancy.ensure_tenant(conn, "acme", AT)
+        log.append(conn, _events(tenant_id, 0, 5), AT)  # an odd edge to hang from
+        frame = pl.DataFrame(
+            {
+                "case_id": [f"C{n % 7}" for n in range(300)],
+                "at": [AT + timedelta(seconds=n) for n in range(300)],
+                "plan_id": [f"P{n}" for n in range(300)],
+                "amount_minor": list(range(300)),
+            }
+        )
+        assert log.append_frame(conn, tenant_id, EvidenceKind.MESSAGE_PLANNED, frame, AT) == 300
+        log.append(conn, _events(tenant_id, 305, 40), AT)
+    with engine.connect() as conn:
+        leaves = [e.leaf_hash for e in repo.all_entries(conn)]
+        assert audit(conn).ok
+    assert len(leaves) == 345
+    assert _stored_nodes(engine) == _perfect(MerkleTree(leaves))
