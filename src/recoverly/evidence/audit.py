@@ -1,7 +1,9 @@
 """Auditing the stored log against itself and every signed head.
 
 Direct edits to the database are what this catches: an entry whose bytes no longer hash
-to its stored leaf hash (``altered``), an entry whose bytes name another position
+to its stored leaf hash, or to the leaf hash the stored tree recorded for its position
+when it was appended (``altered``: so an entry rewritten together with its leaf hash is
+named too, unless the tree was rewritten as well), an entry whose bytes name another position
 (``misplaced``: rows swapped or renumbered), a position with no entry (``missing``), a
 head whose root differs from the one recomputed from the entries' own bytes at its size,
 a head whose signature does not verify, and a latest head not signed by the configured
@@ -14,8 +16,11 @@ that does not match while a later head does cannot be extended by it: it is repo
 inconsistent with that head (as are two heads of one size with different roots).
 
 The audit never relies on the stored tree (``evidence_nodes``): it recomputes the tree in
-one pass over the entries, in O(log n) memory. It also compares the stored nodes with
-the recomputed ones and names those that disagree, since signing and proofs read them.
+one pass over the entries, in O(log n) memory, and checks the heads against that. It
+also compares the stored nodes with the recomputed ones and names those that disagree,
+since signing and proofs read them; and it reads each block's recorded leaf hashes to
+name an entry rewritten with a matching leaf hash (a block whose recorded leaves do not
+hash to its node is itself named, and its record not used).
 """
 
 from __future__ import annotations
@@ -200,6 +205,40 @@ class _Recomputed:
             self.peek = next(self.stored, None)
 
 
+def _completion(node: tuple[int, int]) -> tuple[int, int]:
+    level, position = node
+    return (position + 1) << level, level
+
+
+class _Recorded:
+    """The leaf hashes the stored tree recorded as entries were appended, read block by
+    block in position order alongside the entries."""
+
+    def __init__(
+        self, blocks: Iterator[tuple[int, bytes, list[bytes]]], edge: list[bytes], size: int
+    ) -> None:
+        self.blocks = blocks
+        self.block: tuple[int, bytes, list[bytes]] | None = next(blocks, None)
+        self.edge = edge
+        self.edge_start = size - len(edge)
+        self.broken: set[tuple[int, int]] = set()
+
+    def differs(self, index: int, leaf: bytes) -> bool:
+        """Whether the tree recorded another leaf hash at ``index`` (False: no record)."""
+        position = index >> NODE_MIN_LEVEL
+        while self.block is not None and self.block[0] < position:
+            self.block = next(self.blocks, None)
+        if self.block is not None and self.block[0] == position:
+            _, node, leaves = self.block
+            if len(leaves) != 1 << NODE_MIN_LEVEL or mn.perfect_root(leaves) != node:
+                self.broken.add((NODE_MIN_LEVEL, position))  # the record itself was edited
+                return False
+            return leaves[index - (position << NODE_MIN_LEVEL)] != leaf
+        if self.edge_start <= index < self.edge_start + len(self.edge):
+            return self.edge[index - self.edge_start] != leaf
+        return False
+
+
 def audit(conn: Connection, trusted_key_id: str | None = None) -> AuditReport:
     """Recompute every leaf hash, and the root at every signed head's size, from the stored
     entries' bytes; compare the stored tree with the recomputed one.
@@ -218,22 +257,25 @@ def audit(conn: Connection, trusted_key_id: str | None = None) -> AuditReport:
         log_id=log_id, size=size, stored=0, signed_size=heads[-1].tree_size if heads else None
     )
     tree = _Recomputed(repo.all_nodes(conn), {h.tree_size for h in heads})
+    recorded = _Recorded(repo.all_blocks(conn), repo.edge_leaves(conn), size)
     expected = 0
     for e in repo.all_entries(conn):
         report.stored += 1
         if e.index != expected:
             report.missing.extend(range(expected, e.index))
         own = leaf_hash(e.entry)
-        if own != e.leaf_hash:
+        # A swapped or renumbered entry is named as misplaced, not also as altered.
+        misplaced = not _names_index(e.entry, e.index)
+        if own != e.leaf_hash or (not misplaced and recorded.differs(e.index, own)):
             report.altered.append(e.index)
-        if not _names_index(e.entry, e.index):
+        if misplaced:
             report.misplaced.append(e.index)
         if not report.missing:  # past a gap, positions no longer say where leaves go
             tree.add(own)
         expected = e.index + 1
     report.missing.extend(range(expected, size))
     tree.finish(complete=not report.missing)
-    report.nodes_disagree = tree.disagree
+    report.nodes_disagree = sorted(set(tree.disagree) | recorded.broken, key=_completion)
     report.heads = [
         HeadCheck(
             tree_size=h.tree_size,

@@ -23,13 +23,12 @@ from typing import Any
 import polars as pl
 from sqlalchemy import (
     Connection,
+    LargeBinary,
     Row,
     Select,
     SmallInteger,
-    and_,
     insert,
     literal,
-    or_,
     select,
     tuple_,
     union_all,
@@ -40,9 +39,10 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.sql import Executable
 
 from recoverly.domain.evidence import HeadTimestamp, TreeHead
-from recoverly.domain.merkle_nodes import Node, Span
+from recoverly.domain.merkle_nodes import Node
 from recoverly.store import bulk
 from recoverly.store.tables import evidence_entries, evidence_log, evidence_nodes, tree_heads
+from recoverly.store.tables.evidence import NODE_MIN_LEVEL
 
 # From this many rows a batch goes by COPY on PostgreSQL: below it, COPY's own round trips
 # and frame building cost more than the INSERT they replace.
@@ -160,77 +160,111 @@ def add_entries(conn: Connection, batches: Iterable[NewEntries], now: datetime) 
     conn.execute(insert(evidence_entries), rows)
 
 
-def add_nodes(conn: Connection, nodes: Sequence[tuple[Node, bytes]]) -> None:
-    """Keep newly completed perfect subtrees (levels from ``NODE_MIN_LEVEL`` only)."""
+def add_nodes(conn: Connection, nodes: Sequence[tuple[Node, bytes, bytes | None]]) -> None:
+    """Keep newly completed perfect subtrees (levels from ``NODE_MIN_LEVEL`` only), each
+    with its leaf hashes concatenated when it is a block (``NODE_MIN_LEVEL``) else None."""
     if not nodes:
         return
     if conn.dialect.name == "postgresql" and len(nodes) >= COPY_FROM_ROWS:
         frame = pl.DataFrame(
             {
-                "level": [n.level for n, _ in nodes],
-                "position": [n.position for n, _ in nodes],
-                "hash": [h for _, h in nodes],
+                "level": [n.level for n, _, _ in nodes],
+                "position": [n.position for n, _, _ in nodes],
+                "hash": [h for _, h, _ in nodes],
+                "leaves": [leaves for _, _, leaves in nodes],
             },
-            schema={"level": pl.Int16, "position": pl.Int64, "hash": pl.Binary},
+            schema={
+                "level": pl.Int16,
+                "position": pl.Int64,
+                "hash": pl.Binary,
+                "leaves": pl.Binary,
+            },
         )
         bulk.insert(conn, evidence_nodes, frame)
         return
     conn.execute(
         insert(evidence_nodes),
-        [{"level": n.level, "position": n.position, "hash": h} for n, h in nodes],
+        [
+            {"level": n.level, "position": n.position, "hash": h, "leaves": leaves}
+            for n, h, leaves in nodes
+        ],
     )
 
 
-def nodes_and_leaves(
-    conn: Connection, wanted: Collection[Node], spans: Iterable[Span]
-) -> tuple[dict[Node, bytes], dict[int, bytes]]:
-    """The stored hashes of these perfect subtrees (all at ``NODE_MIN_LEVEL`` or above) and
-    the stored leaf hashes in these spans, by position; what is not stored is absent.
+def edge_leaves(conn: Connection) -> list[bytes]:
+    """The leaf hashes of the log's incomplete last block, as appended."""
+    raw = conn.execute(select(evidence_log.c.edge_leaves).where(evidence_log.c.id == 1)).scalar()
+    return _split(raw)
 
-    A proof's whole read is one query (a round trip, not two, on its hot path); a large
-    read is cut in chunks that stay under the databases' parameter limits.
-    """
-    n, e = evidence_nodes.c, evidence_entries.c
-    keys = sorted(wanted)
-    ranges = _merged(spans)
-    found: dict[Node, bytes] = {}
-    leaves: dict[int, bytes] = {}
-    parts: list[Select[Any]] = []
+
+def set_edge_leaves(conn: Connection, leaves: Sequence[bytes]) -> None:
+    conn.execute(
+        update(evidence_log).where(evidence_log.c.id == 1).values(edge_leaves=b"".join(leaves))
+    )
+
+
+def _split(raw: bytes | None) -> list[bytes]:
+    raw = bytes(raw or b"")
+    return [raw[i : i + 32] for i in range(0, len(raw), 32)]
+
+
+@dataclass(frozen=True, slots=True)
+class TreeRead:
+    """What a root or proof reads of the stored tree: nodes by key, the recorded leaf
+    hashes of whole blocks by block position, and the incomplete last block's."""
+
+    nodes: dict[Node, bytes]
+    blocks: dict[int, list[bytes]]
+    edge_start: int  # the position of the first leaf in ``edge``
+    edge: list[bytes]
+
+
+def read_tree(conn: Connection, wanted: Collection[Node], blocks: Collection[int]) -> TreeRead:
+    """These nodes (levels from ``NODE_MIN_LEVEL``), these blocks' leaf hashes, and the
+    edge's, in one query (a proof's whole read: one round trip); a large read in chunks
+    under the databases' parameter limits. What is not stored is absent."""
+    n, g = evidence_nodes.c, evidence_log.c
+    keys = sorted(set(wanted) | {Node(NODE_MIN_LEVEL, p) for p in blocks})
+    parts: list[Select[Any]] = [
+        select(
+            literal(-1, SmallInteger).label("level"),
+            g.next_index,
+            literal(b"", LargeBinary).label("hash"),
+            g.edge_leaves,
+        ).where(g.id == 1)
+    ]
     for at in range(0, len(keys), _CHUNK):
         parts.append(
-            select(n.level, n.position, n.hash).where(
+            select(n.level, n.position, n.hash, n.leaves).where(
                 tuple_(n.level, n.position).in_(keys[at : at + _CHUNK])
             )
         )
-    for at in range(0, len(ranges), _CHUNK // 2):
-        where = or_(
-            *(and_(e.entry_index >= a, e.entry_index < b) for a, b in ranges[at : at + _CHUNK // 2])
-        )
-        parts.append(
-            select(literal(-1, SmallInteger).label("level"), e.entry_index, e.leaf_hash).where(
-                where
-            )
-        )
-    small = len(parts) > 1 and len(keys) + len(ranges) <= _CHUNK // 2  # two parts, then
-    statements: list[Executable] = [union_all(*parts)] if small else list(parts)
+    statements: list[Executable] = [union_all(*parts)] if len(parts) == 2 else list(parts)
+    read = TreeRead({}, {}, 0, [])
+    size = 0
     for statement in statements:
-        for level, position, h in conn.execute(statement):
+        for level, position, h, leaves in conn.execute(statement):
             if level < 0:
-                leaves[position] = bytes(h)
-            else:
-                found[Node(level, position)] = bytes(h)
-    return found, leaves
+                size, edge = position, _split(leaves)
+                read = TreeRead(read.nodes, read.blocks, size - len(edge), edge)
+                continue
+            read.nodes[Node(level, position)] = bytes(h)
+            if level == NODE_MIN_LEVEL and leaves is not None:
+                read.blocks[position] = _split(leaves)
+    return read
 
 
-def _merged(spans: Iterable[Span]) -> list[tuple[int, int]]:
-    """Spans sorted and joined where they touch or overlap."""
-    merged: list[list[int]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    return [(a, b) for a, b in merged]
+def all_blocks(conn: Connection, batch: int = 10_000) -> Iterator[tuple[int, bytes, list[bytes]]]:
+    """Every block's position, node hash and recorded leaf hashes, in position order."""
+    n = evidence_nodes.c
+    rows = conn.execute(
+        select(n.position, n.hash, n.leaves)
+        .where(n.level == NODE_MIN_LEVEL)
+        .order_by(n.position)
+        .execution_options(yield_per=batch)
+    )
+    for position, h, leaves in rows:
+        yield position, bytes(h), _split(leaves)
 
 
 def all_nodes(conn: Connection, batch: int = 10_000) -> Iterator[tuple[Node, bytes]]:
