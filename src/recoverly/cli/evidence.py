@@ -174,9 +174,44 @@ def export(
     )
 
 
+@app.command("consistency")
+def consistency(
+    from_size: Annotated[
+        int, typer.Option("--from-size", help="The earlier signed head's tree size.")
+    ],
+    to_size: Annotated[
+        int | None,
+        typer.Option("--to-size", help="The later signed head's tree size (default: the latest)."),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="The file to write (default: print it).")
+    ] = None,
+) -> None:
+    """Write the proof that a later signed head extends an earlier one, with both heads;
+    `recoverly evidence verify` checks it offline."""
+    from recoverly.evidence.bundle import consistency as make_proof
+
+    with store().connect() as conn:
+        proof = make_proof(conn, from_size, to_size)
+    text = json.dumps(proof, indent=2) + "\n"
+    if out is None:
+        print(text, end="")
+        return
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise _bad_input(f"{out}: cannot write it ({exc.strerror})") from None
+    console.print(
+        f"wrote the consistency proof from tree size {proof['from']['tree_size']:,} to "
+        f"{proof['to']['tree_size']:,} to {out}",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
 @app.command("verify")
 def verify(
-    bundle: Annotated[Path, typer.Argument(help="The bundle's JSON file.")],
+    bundle: Annotated[Path, typer.Argument(help="The bundle's (or consistency file's) JSON.")],
     key_id: Annotated[
         str | None,
         typer.Option("--key-id", help="The signer's published key id, to check it too."),
@@ -201,13 +236,28 @@ def verify(
     """Check a bundle offline, with nothing but the bundle: the signature over its tree
     head, each entry's inclusion proof to the signed root, the head's RFC 3161
     time-stamp when it has one, and that each --attachment is the file an entry names.
-    Exit 1 on any mismatch."""
+    A consistency file: both heads' signatures and the proof that the later extends the
+    earlier. Exit 1 on any mismatch."""
     from recoverly.evidence.attachments import file_sha256, find_in_bundle
     from recoverly.evidence.timestamp import load_certificates
-    from recoverly.evidence.verify import verify_bundle
+    from recoverly.evidence.verify import verify_bundle, verify_consistency_file
 
     trusted = load_certificates(tsa_cert, f"--tsa-cert {tsa_cert}") if tsa_cert else None
     data, _ = _read_bundle(bundle)
+    if isinstance(data, dict) and data.get("type") == "consistency":
+        checked = verify_consistency_file(data, expected_key_id=key_id)
+        for failure in checked.failures:
+            err_console.print(f"[red]FAILED[/red] {failure}", highlight=False, soft_wrap=True)
+        if not checked.ok:
+            raise typer.Exit(EXIT_MISMATCH)
+        signers = " and key ".join(dict.fromkeys(checked.key_ids))
+        console.print(
+            f"verified: the tree of size {checked.to_size:,} extends the tree of size "
+            f"{checked.from_size:,}; signed by key {signers}",
+            highlight=False,
+            soft_wrap=True,
+        )
+        return
     found = verify_bundle(data, expected_key_id=key_id, trusted_tsa=trusted)
     vouched: list[tuple[Path, int, str]] = []
     for path in attachments or []:
@@ -375,13 +425,46 @@ def _print_audit(found: dict[str, object]) -> None:
         if indexes:
             console.print(f"[red]{name}[/red] ({what}): {indexes}", highlight=False, soft_wrap=True)
     for name, what in (
-        ("root_matches", "the root recomputed from the entries matches the signed head"),
-        ("signature_valid", "the head's signature verifies"),
-        ("key_trusted", "the head is signed by the configured key"),
+        ("root_matches", "every signed head's root is the one recomputed from the entries"),
+        ("signature_valid", "every head's signature verifies"),
+        ("key_trusted", "the latest head is signed by the configured key"),
     ):
         if found[name] is not None:
             mark = "ok" if found[name] else "[red]FAILED[/red]"
             console.print(f"{mark} {what}", highlight=False)
+    heads = found["heads"]
+    assert isinstance(heads, list)
+    for head in heads:
+        if not (head["root_matches"] and head["signature_valid"]):
+            console.print(
+                f"[red]bad head[/red] at tree size {head['tree_size']:,} (key {head['key_id']}): "
+                + ("root differs from the entries'" if not head["root_matches"] else "")
+                + (", " if not (head["root_matches"] or head["signature_valid"]) else "")
+                + ("signature does not verify" if not head["signature_valid"] else ""),
+                highlight=False,
+                soft_wrap=True,
+            )
+    if found["first_bad_head"] is not None:
+        console.print(
+            f"[red]first bad head[/red]: tree size {found['first_bad_head']:,}; an edit lies "
+            f"at a position in [{found['last_good_head'] or 0:,}, {found['first_bad_head']:,})",
+            highlight=False,
+        )
+    inconsistent = found["inconsistent_heads"]
+    assert isinstance(inconsistent, list)
+    for item in inconsistent:
+        console.print(
+            f"[red]inconsistent[/red]: the head at tree size {item['tree_size']:,} is not "
+            f"extended by the head at tree size {item['later_size']:,}",
+            highlight=False,
+        )
+    if found["nodes_disagree"]:
+        console.print(
+            "[red]nodes_disagree[/red] (stored tree nodes [level, position] that differ from "
+            f"the entries'): {found['nodes_disagree']}",
+            highlight=False,
+            soft_wrap=True,
+        )
     checked = found.get("blobs")
     if isinstance(checked, dict):
         console.print(f"blobs named by the log: {checked['checked']:,} read", highlight=False)

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-import rfc8785
+from recoverly.domain import canonical
 
 TREE_HEAD_PREFIX = "recoverly-tree-head:v1"
 
@@ -74,14 +74,19 @@ class Evidence:
             case_id=self.case_id,
             at=_instant(self.at),
         )
-        return rfc8785.dumps(body)
+        return canonical.dumps(body)
 
 
 def _instant(at: datetime) -> str:
     """UTC, ISO 8601 with microseconds and a ``Z``: one spelling per instant."""
     if at.tzinfo is None:
         raise ValueError(f"naive datetime {at!r}: evidence instants must carry a time zone")
-    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    utc = at.astimezone(UTC)
+    if utc.year < 1000:  # strftime writes such years unpadded; isoformat would pad them
+        return utc.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # The same bytes as the strftime above (its "+00:00" swapped for "Z") in a fifth of
+    # the time: an append's hot path.
+    return utc.isoformat(timespec="microseconds")[:-6] + "Z"
 
 
 def tree_head_message(log_id: str, tree_size: int, root_hash: bytes) -> bytes:

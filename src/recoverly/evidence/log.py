@@ -2,12 +2,14 @@
 
 Appends run inside the caller's transaction, so an event is logged exactly when what it
 records is committed (a message's ``sent`` and its entry commit together, or neither).
+The tree's nodes an append completes are stored in that transaction too (``tree.py``),
+so signing reads O(log n) of them instead of every leaf hash.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 
 import polars as pl
@@ -16,13 +18,17 @@ from sqlalchemy import Connection, Engine
 from recoverly.config import Settings
 from recoverly.domain.cases import Hold, HoldKind
 from recoverly.domain.evidence import Evidence, EvidenceKind, TreeHead, tree_head_message
-from recoverly.domain.merkle import MerkleTree, leaf_hash
-from recoverly.evidence import keys, timestamp
+from recoverly.domain.merkle import leaf_hash
+from recoverly.evidence import keys, timestamp, tree
 from recoverly.evidence.errors import LogTampered, NothingSigned, TimestampError
 from recoverly.evidence.frames import canonical_entries, instant
 from recoverly.evidence.keys import SigningKey
 from recoverly.store.repositories import evidence as repo
 from recoverly.store.repositories import tenancy
+
+# Entries are made and sent in batches of this many: PostgreSQL stores one while the next
+# is canonicalised and hashed.
+_BATCH = 2_048
 
 _log = logging.getLogger("recoverly.evidence")
 
@@ -30,26 +36,32 @@ _log = logging.getLogger("recoverly.evidence")
 def append(conn: Connection, events: Sequence[Evidence], now: datetime) -> list[int]:
     """Append ``events`` in order, in the caller's transaction; returns their positions.
 
-    The log stays locked for other appenders until that transaction ends.
+    The log stays locked for other appenders until that transaction ends. Writes the
+    entries and the tree nodes they complete: by COPY for a large batch on PostgreSQL.
     """
     if not events:
         return []
     _, first = repo.reserve(conn, len(events), now)
-    stored = []
-    for offset, event in enumerate(events):
-        entry = event.entry(first + offset)
-        stored.append(
-            repo.StoredEntry(
-                index=first + offset,
-                tenant_id=event.tenant_id,
-                kind=event.kind.value,
-                case_id=event.case_id,
-                entry=entry,
-                leaf_hash=leaf_hash(entry),
+    leaf_hashes: list[bytes] = []
+
+    def batches() -> Iterator[repo.NewEntries]:
+        for at in range(0, len(events), _BATCH):
+            chunk = events[at : at + _BATCH]
+            entries = [event.entry(first + at + i) for i, event in enumerate(chunk)]
+            hashes = [leaf_hash(entry) for entry in entries]
+            leaf_hashes.extend(hashes)  # kept for the tree, once the entries are written
+            yield repo.NewEntries(
+                first=first + at,
+                tenant_ids=[event.tenant_id for event in chunk],
+                kinds=[event.kind.value for event in chunk],
+                case_ids=[event.case_id for event in chunk],
+                entries=entries,
+                leaf_hashes=hashes,
             )
-        )
-    repo.add_entries(conn, stored, now)
-    return [e.index for e in stored]
+
+    repo.add_entries(conn, batches(), now)
+    tree.grow(conn, first, leaf_hashes)
+    return list(range(first, first + len(events)))
 
 
 def append_frame(
@@ -82,6 +94,7 @@ def append_frame(
         }
     ).with_columns(tenant_id=pl.lit(tenant_id, pl.Int64), kind=pl.lit(kind.value))
     repo.add_entry_frame(conn, stored, now)
+    tree.grow(conn, first, stored["leaf_hash"].to_list())
     return events.height
 
 
@@ -131,7 +144,10 @@ def sign(conn: Connection, key: SigningKey, now: datetime) -> tuple[TreeHead, bo
     """Sign a head over everything appended so far; returns it and whether it is new.
 
     Refuses to sign over a log that no longer extends its last signed head (a signature
-    must never launder an edit): the stored leaves must reproduce that head's root.
+    must never launder an edit): the stored tree must reproduce that head's root. The
+    root comes from the stored tree, so signing costs O(log n) reads; it commits to the
+    entries as they were appended, and an entry edited since is the audit's to find
+    (``audit.py`` recomputes every head from the entries' own bytes).
     """
     state = repo.log_state(conn)
     if state is None or state[1] == 0:
@@ -140,23 +156,17 @@ def sign(conn: Connection, key: SigningKey, now: datetime) -> tuple[TreeHead, bo
     previous = repo.latest_head(conn, log_id)
     if previous and previous.tree_size == size and previous.key_id == key.key_id:
         return previous, False
-    leaves = repo.leaf_hashes(conn, size)
-    if len(leaves) != size:
+    if previous and tree.root(conn, previous.tree_size) != previous.root_hash:
         raise LogTampered(
-            f"the log holds {len(leaves)} of its {size} entries: "
-            "run `recoverly evidence audit` to see which are missing"
+            f"the stored tree no longer reproduces the head signed at size "
+            f"{previous.tree_size}: run `recoverly evidence audit`"
         )
-    tree = MerkleTree(leaves)
-    if previous and tree.root_at(previous.tree_size) != previous.root_hash:
-        raise LogTampered(
-            f"the first {previous.tree_size} entries no longer match their signed head: "
-            "run `recoverly evidence audit`"
-        )
+    root_hash = tree.root(conn, size)
     head = TreeHead(
         log_id=log_id,
         tree_size=size,
-        root_hash=tree.root,
-        signature=key.sign(tree_head_message(log_id, size, tree.root)),
+        root_hash=root_hash,
+        signature=key.sign(tree_head_message(log_id, size, root_hash)),
         key_id=key.key_id,
         public_key=key.public_key,
         signed_at=now,

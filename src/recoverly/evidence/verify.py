@@ -12,6 +12,10 @@ A bundle with a ``timestamp`` has its RFC 3161 token checked too (``timestamp.py
 parses, it stamps this head's message, and the TSA's signature verifies against the
 certificates the reader trusts, or else against the chain the bundle carries (which
 proves the token is whole, not who the TSA is).
+
+A consistency file (``"type": "consistency"``) is checked the same way: both heads'
+signatures and key ids, and the RFC 9162 consistency proof from the earlier root to the
+later one.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from recoverly.domain.errors import InvalidInput
 from recoverly.domain.evidence import tree_head_message
-from recoverly.domain.merkle import HASH_SIZE, leaf_hash, verify_inclusion
+from recoverly.domain.merkle import HASH_SIZE, leaf_hash, verify_consistency, verify_inclusion
 from recoverly.evidence.keys import key_id
 from recoverly.evidence.timestamp import check_token
 
@@ -53,7 +57,21 @@ class Verification:
         return not self.failures
 
 
-_KINDS = {str: "a string", int: "an integer", list: "a list"}
+@dataclass
+class ConsistencyCheck:
+    """What checking a consistency file found: empty ``failures`` means all passed."""
+
+    from_size: int
+    to_size: int
+    key_ids: list[str]  # the earlier head's signer, then the later one's
+    failures: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+_KINDS = {str: "a string", int: "an integer", list: "a list", dict: "an object"}
 
 
 def _field(data: dict[str, Any], name: str, kind: type, where: str = "bundle") -> Any:
@@ -180,4 +198,54 @@ def verify_bundle(
         elif not isinstance(body, dict) or body.get("index") != index:
             named = body.get("index") if isinstance(body, dict) else None
             fail(f"entry {index}: its bytes name another position ({named!r})")
+    return found
+
+
+def _signed_head(
+    data: dict[str, Any], name: str, log_id: str, expected_key_id: str | None
+) -> tuple[int, bytes, str, list[str]]:
+    """A consistency file's head: its size, root, key id, and the failures of its checks."""
+    head = _field(data, name, dict)
+    tree_size = _field(head, "tree_size", int, name)
+    root_hash = _hex(_field(head, "root_hash", str, name), f"{name}.root_hash")
+    signature = _b64(_field(head, "signature", str, name), f"{name}.signature")
+    public_key = _b64(_field(head, "public_key", str, name), f"{name}.public_key")
+    signer = key_id(public_key)
+    failures = []
+    if "key_id" in head and head["key_id"] != signer:
+        failures.append(f"key id: {name} names {head['key_id']!r}, its public key is {signer}")
+    if expected_key_id is not None and expected_key_id != signer:
+        failures.append(f"key id: {name} is signed by {signer}, not the expected {expected_key_id}")
+    try:
+        Ed25519PublicKey.from_public_bytes(public_key).verify(
+            signature, tree_head_message(log_id, tree_size, root_hash)
+        )
+    except (InvalidSignature, ValueError):
+        failures.append(f"signature: the {name} head's signature does not verify")
+    return tree_size, root_hash, signer, failures
+
+
+def verify_consistency_file(data: object, expected_key_id: str | None = None) -> ConsistencyCheck:
+    """Check a parsed consistency file: both heads signed, and the later extending the
+    earlier by the proof. Malformed input raises ``InvalidInput`` naming the field.
+
+    Args:
+        data: the file as parsed from its JSON.
+        expected_key_id: the signer's key id as published; both heads must be its.
+    """
+    if not isinstance(data, dict) or data.get("type") != "consistency":
+        raise InvalidInput('consistency file: must be a JSON object with "type": "consistency"')
+    log_id = _field(data, "log_id", str, "consistency file")
+    old_size, old_root, old_key, old_failures = _signed_head(data, "from", log_id, expected_key_id)
+    size, root_hash, new_key, new_failures = _signed_head(data, "to", log_id, expected_key_id)
+    proof = [
+        _hex(p, "consistency_proof") if isinstance(p, str) else b""
+        for p in _field(data, "consistency_proof", list, "consistency file")
+    ]
+    found = ConsistencyCheck(old_size, size, [old_key, new_key], old_failures + new_failures)
+    if not verify_consistency(old_size, size, old_root, root_hash, proof):
+        found.failures.append(
+            f"consistency: the tree of size {size} does not extend the tree of size "
+            f"{old_size} by the proof"
+        )
     return found

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import copy
 import json
 import os
 import stat
@@ -89,6 +90,7 @@ def test_keygen_sign_export_verify_audit(database_url: str, tmp_path: Path) -> N
     audited = run(database_url, key, "audit")
     assert audited.returncode == 1
     assert "altered (bytes no longer match their leaf hash): [5]" in audited.stdout
+    assert "first bad head: tree size 9; an edit lies at a position in [0, 9)" in audited.stdout
 
 
 def test_bad_input_exits_2_with_a_message(database_url: str, tmp_path: Path) -> None:
@@ -104,6 +106,53 @@ def test_bad_input_exits_2_with_a_message(database_url: str, tmp_path: Path) -> 
     _append(database_url, 1)
     nothing = run(database_url, key, "export", "--case", "C1", "--out", str(bundle))
     assert nothing.returncode == 2
+
+
+def test_consistency_between_signed_heads_is_written_and_verified_offline(
+    database_url: str, tmp_path: Path
+) -> None:
+    key = tmp_path / "evidence.key"
+    assert run(database_url, key, "keygen", "--out", str(key)).returncode == 0
+    for count in (9, 24, 3):  # heads at 9, 33 and 36
+        _append(database_url, count)
+        assert run(database_url, key, "sign").returncode == 0
+
+    proof = tmp_path / "c.json"
+    made = run(database_url, key, "consistency", "--from-size", "9", "--out", str(proof))
+    assert made.returncode == 0, made.stderr
+    assert "from tree size 9 to 36" in made.stdout
+    data = json.loads(proof.read_text())
+    assert data["type"] == "consistency"
+    assert (data["from"]["tree_size"], data["to"]["tree_size"]) == (9, 36)
+    checked = run(database_url, key, "verify", str(proof))
+    assert checked.returncode == 0, checked.stderr
+    assert "the tree of size 36 extends the tree of size 9" in checked.stdout
+
+    middle = run(database_url, key, "consistency", "--from-size", "9", "--to-size", "33")
+    assert middle.returncode == 0, middle.stderr
+    assert len(json.loads(middle.stdout)["consistency_proof"]) > 0
+
+    bad = copy.deepcopy(data)
+    bad["consistency_proof"][0] = "00" * 32
+    proof.write_text(json.dumps(bad))
+    refused = run(database_url, key, "verify", str(proof))
+    assert refused.returncode == 1
+    assert "FAILED consistency: the tree of size 36 does not extend" in refused.stderr
+    bad = copy.deepcopy(data)
+    bad["from"]["root_hash"] = "00" * 32
+    proof.write_text(json.dumps(bad))
+    refused = run(database_url, key, "verify", str(proof))
+    assert refused.returncode == 1
+    assert "FAILED signature: the from head's signature does not verify" in refused.stderr
+    assert "FAILED consistency" in refused.stderr
+    proof.write_text(json.dumps(data))
+    assert run(database_url, key, "verify", str(proof), "--key-id", "0" * 64).returncode == 1
+
+    unsigned = run(database_url, key, "consistency", "--from-size", "10")
+    assert unsigned.returncode == 2
+    assert "no head was signed at tree size 10; signed sizes: 9, 33, 36" in unsigned.stderr
+    backwards = run(database_url, key, "consistency", "--from-size", "33", "--to-size", "9")
+    assert backwards.returncode == 2
 
 
 def test_a_recording_is_vouched_for_and_a_swapped_one_is_found(

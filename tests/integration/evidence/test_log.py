@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from sqlalchemy import Engine, delete, select, update
 
 from recoverly.domain.evidence import Evidence, EvidenceKind
+from recoverly.domain.merkle import leaf_hash
 from recoverly.evidence import log
 from recoverly.evidence.audit import audit
 from recoverly.evidence.bundle import export_case
@@ -224,8 +225,12 @@ class TestAudit:
         assert report.signature_valid is True
         with engine.begin() as conn:
             log.append(conn, [_event(tenancy.tenant_id(conn, "acme"), "C1", 99)], AT)
-        with engine.begin() as conn, pytest.raises(LogTampered):  # no head over an edit
+            # No head over an edit: the next head is signed from the tree as appended, so
+            # the entries as they now stand do not give its root either.
             log.sign(conn, KEY, AT)
+        with engine.connect() as conn:
+            again = audit(conn, trusted_key_id=KEY.key_id)
+        assert [(h.tree_size, h.root_matches) for h in again.heads] == [(23, False), (24, False)]
 
     def test_a_head_signed_by_another_key_is_reported(self, engine: Engine) -> None:
         _signed_bundle(engine)
@@ -234,13 +239,20 @@ class TestAudit:
         assert report.key_trusted is False
         assert not report.ok
 
-    def test_a_tampered_log_refuses_to_export(self, engine: Engine) -> None:
+    @pytest.mark.parametrize("rehash", [False, True])
+    def test_a_tampered_log_refuses_to_export(self, engine: Engine, rehash: bool) -> None:
+        # Entry 1 is case C1's. Its proof comes from the tree as appended, so an entry
+        # rewritten with a matching leaf hash no longer climbs it to the signed root.
         tenant_id = _fill(engine)
+        e = evidence_entries.c
         with engine.begin() as conn:
             log.sign(conn, KEY, AT)
-            e = evidence_entries.c
+            raw = bytes(conn.execute(select(e.entry).where(e.entry_index == 1)).scalar_one())
+            forged = raw.replace(b"P1", b"P7")
             conn.execute(
-                update(evidence_entries).where(e.entry_index == 0).values(leaf_hash=b"\0" * 32)
+                update(evidence_entries)
+                .where(e.entry_index == 1)
+                .values(entry=forged, leaf_hash=leaf_hash(forged) if rehash else b"\0" * 32)
             )
-        with engine.connect() as conn, pytest.raises(LogTampered):
+        with engine.connect() as conn, pytest.raises(LogTampered, match="entry 1"):
             export_case(conn, tenant_id, "C1")

@@ -13,7 +13,12 @@ from recoverly.store.tables.events import (
     payments,
     promises,
 )
-from recoverly.store.tables.evidence import evidence_entries, evidence_log, tree_heads
+from recoverly.store.tables.evidence import (
+    evidence_entries,
+    evidence_log,
+    evidence_nodes,
+    tree_heads,
+)
 from recoverly.store.tables.imports import import_runs
 from recoverly.store.tables.outbox import delivery_receipts, outbox
 from recoverly.store.tables.parties import contact_points, debtors
@@ -38,6 +43,7 @@ __all__ = [
     "erasures",
     "evidence_entries",
     "evidence_log",
+    "evidence_nodes",
     "holds",
     "import_runs",
     "legal_holds",
