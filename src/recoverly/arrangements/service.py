@@ -210,23 +210,36 @@ def _log_settled(conn: Connection, tenant_id: int, decided: pl.DataFrame, as_of:
         (promises.KEPT, EvidenceKind.PROMISE_KEPT),
         (promises.BROKEN, EvidenceKind.PROMISE_BROKEN),
     ):
-        evidence_log.append_frame(
-            conn,
-            tenant_id,
-            kind,
-            _with_case(conn, tenant_id, decided.filter(pl.col("status") == status))
-            .sort("promise_id")
-            .select(
-                "case_id",
-                pl.lit(now).alias("at"),
-                "promise_id",
-                "account_id",
-                pl.col("amount_minor").cast(pl.Int64),
-                pl.col("due_date").cast(pl.String),
-                pl.lit(as_of.isoformat()).alias("as_of"),
-            ),
-            now,
-        )
+        judged = decided.filter(pl.col("status") == status)
+        _log_promises(conn, tenant_id, kind, judged, now, pl.lit(as_of.isoformat()).alias("as_of"))
+
+
+def _log_promises(
+    conn: Connection,
+    tenant_id: int,
+    kind: EvidenceKind,
+    promised: pl.DataFrame,
+    now: datetime,
+    *facts: pl.Expr,
+) -> None:
+    """Log ``kind`` for each promise: its terms, and ``facts`` of the occasion."""
+    evidence_log.append_frame(
+        conn,
+        tenant_id,
+        kind,
+        _with_case(conn, tenant_id, promised)
+        .sort("promise_id")
+        .select(
+            "case_id",
+            pl.lit(now).alias("at"),
+            "promise_id",
+            "account_id",
+            pl.col("amount_minor").cast(pl.Int64),
+            pl.col("due_date").cast(pl.String),
+            *facts,
+        ),
+        now,
+    )
 
 
 def _log_payments(conn: Connection, tenant_id: int, paid: pl.DataFrame, now: datetime) -> None:
@@ -274,23 +287,7 @@ def record_promises(conn: Connection, tenant_id: int, made: pl.DataFrame, now: d
         constants={"tenant_id": tenant_id, "status": promises.PENDING},
     )
     new = made.filter(~pl.col("promise_id").is_in(list(known))).unique("promise_id", keep="first")
-    evidence_log.append_frame(
-        conn,
-        tenant_id,
-        EvidenceKind.PROMISE_MADE,
-        _with_case(conn, tenant_id, new)
-        .sort("promise_id")
-        .select(
-            "case_id",
-            pl.lit(now).alias("at"),
-            "promise_id",
-            "account_id",
-            pl.col("amount_minor").cast(pl.Int64),
-            pl.col("due_date").cast(pl.String),
-            instant("made_at"),
-        ),
-        now,
-    )
+    _log_promises(conn, tenant_id, EvidenceKind.PROMISE_MADE, new, now, instant("made_at"))
     return made.height
 
 

@@ -238,9 +238,10 @@ def verify(
     time-stamp when it has one, and that each --attachment is the file an entry names.
     A consistency file: both heads' signatures and the proof that the later extends the
     earlier. Exit 1 on any mismatch."""
-    from recoverly.evidence.attachments import file_sha256, find_in_bundle
+    from recoverly.evidence.attachments import find_in_bundle
     from recoverly.evidence.timestamp import load_certificates
     from recoverly.evidence.verify import verify_bundle, verify_consistency_file
+    from recoverly.store.blobs import file_sha256
 
     trusted = load_certificates(tsa_cert, f"--tsa-cert {tsa_cert}") if tsa_cert else None
     data, _ = _read_bundle(bundle)

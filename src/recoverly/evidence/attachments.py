@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection
@@ -23,8 +21,6 @@ from sqlalchemy import Connection
 from recoverly.domain.evidence import BLOB_FACTS
 from recoverly.store.blobs import BlobCorrupted, BlobNotFound, BlobStore
 from recoverly.store.repositories import evidence as repo
-
-_READ_CHUNK = 1 << 20
 
 
 @dataclass
@@ -74,14 +70,6 @@ def check_blobs(conn: Connection, blobs: BlobStore) -> BlobReport:
         except BlobCorrupted:
             report.corrupted.append((index, sha256))
     return report
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        while chunk := f.read(_READ_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def find_in_bundle(bundle: dict[str, Any], sha256: str) -> list[tuple[int, str]]:

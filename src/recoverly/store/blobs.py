@@ -144,7 +144,7 @@ class LocalBlobStore:
         """
         sha256 = sha256_hex(data)
         final = self.path_for(sha256)
-        if final.is_file() and _file_sha256(final) == sha256:
+        if final.is_file() and file_sha256(final) == sha256:
             return sha256
         new_dirs = not final.parent.is_dir()
         final.parent.mkdir(parents=True, exist_ok=True)
@@ -196,7 +196,8 @@ class LocalBlobStore:
         return True
 
 
-def _file_sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """The SHA-256 hex of a file's bytes, read in chunks (a recording may be large)."""
     digest = hashlib.sha256()
     with path.open("rb") as f:
         while chunk := f.read(_READ_CHUNK):
