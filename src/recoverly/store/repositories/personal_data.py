@@ -112,6 +112,7 @@ NOT_ABOUT_A_DEBTOR: Mapping[str, str] = {
     "delivery_receipts": "provider ids and outcomes; reach a debtor only through the outbox",
     "evidence_log": "the log's id and position counter",
     "tree_heads": "signed roots of the evidence log",
+    "evidence_nodes": "hashes of the evidence log's subtrees",
 }
 
 
