@@ -2,7 +2,8 @@
 
 Each planned message is a ``message_planned`` entry; each case given to agents or
 escalated is a ``strategy_decision``; each contact the rules stopped at planning time is
-a ``compliance_block``. Every entry names the strategy version, branch (champion or
+a ``compliance_block`` (capacity deferrals and missing addresses are not rules and are
+not logged). Every entry names the strategy version, branch (champion or
 challenger), segment and step that decided it, so a bundle shows why a debtor was
 contacted, not only that they were.
 """
@@ -19,6 +20,7 @@ from recoverly.evidence import log as evidence_log
 from recoverly.evidence.frames import instant
 from recoverly.store.repositories.plans import MESSAGE_ACTION
 
+NOT_COMPLIANCE = ("capacity.", "reach.")  # block rules of the optimiser and contactability
 _PROVENANCE = ("strategy_name", "strategy_version", "branch", "segment", "step")
 
 
@@ -52,7 +54,12 @@ def log_decisions(
         "scheduled_at",
         *_PROVENANCE,
     )
-    stopped = blocks.with_columns(*common, pl.lit("plan").alias("stage")).select(
+    # Only the rules' stops are compliance blocks: a contact deferred for capacity, or not
+    # made for want of an address, is the optimiser's business and leaves no trace here.
+    ruled = blocks.filter(
+        ~pl.any_horizontal(pl.col("rule").str.starts_with(p) for p in NOT_COMPLIANCE)
+    )
+    stopped = ruled.with_columns(*common, pl.lit("plan").alias("stage")).select(
         "case_id", "at", "as_of", "stage", "channel", "rule", *_PROVENANCE
     )
     return (
