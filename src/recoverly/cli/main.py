@@ -13,6 +13,7 @@ from recoverly.cli import (
     dispatch,
     evidence,
     imports,
+    model,
     plan,
     privacy,
     report,
@@ -50,6 +51,7 @@ app.command("dispatch")(dispatch.dispatch)
 app.add_typer(compliance.app, name="compliance")
 app.add_typer(privacy.app, name="privacy")
 app.add_typer(evidence.app, name="evidence")
+app.add_typer(model.app, name="model")
 app.add_typer(report.app, name="report")
 app.add_typer(templates.app, name="templates")
 app.command("serve")(serve.serve)
