@@ -72,7 +72,7 @@ def read_table(path: Path) -> pl.DataFrame:
     import polars as pl
 
     if not path.is_file():
-        raise InvalidInput(f"{path}: no such file")
+        raise InvalidInput(f"{path}: {'is not a file' if path.exists() else 'no such file'}")
     try:
         if path.suffix.lower() in {".parquet", ".pq"}:
             frame = pl.read_parquet(path)
