@@ -105,6 +105,7 @@ def test_a_target_that_is_not_binary_exits_2_naming_the_column(tmp_path: Path) -
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     code, out, err = evaluate(tmp_path, "--data", str(path), "--target", "number of calls")
     assert code == 2
+    assert out == ""
     assert "'number of calls' is not binary" in err
     assert str(path) in err
     assert "Traceback" not in err
