@@ -32,6 +32,9 @@ MAX_EXCLUDED_SHARE = 0.10
 # A text column with more distinct values than this share of the rows is an identifier.
 IDENTIFIER_SHARE = 0.5
 MIN_ROWS = 20
+# Each outcome needs this many rows, so that the test part and the inner validation
+# part both hold some of each (stratified 30 %, then 20 % of the rest).
+MIN_CLASS_ROWS = 10
 
 
 class Kind(StrEnum):
@@ -172,6 +175,12 @@ def prepare(frame: pl.DataFrame, target: str, id_column: str | None, source: str
     data = frame.filter(keep)
     if data.height < MIN_ROWS:
         raise InvalidInput(f"{source}: only {data.height} rows with a 0/1 target; need {MIN_ROWS}")
+    counts = {int(value): int((kept_y == value).sum()) for value in (0, 1)}
+    if min(counts.values()) < MIN_CLASS_ROWS:
+        raise InvalidInput(
+            f"{source}: target column '{target}' has {counts[0]} rows of 0 and {counts[1]} of 1; "
+            f"each needs at least {MIN_CLASS_ROWS} to train and test on"
+        )
 
     columns: list[Column] = []
     series: list[pl.Series] = []

@@ -128,3 +128,12 @@ def test_a_missing_id_column_and_a_missing_file_exit_2(tmp_path: Path) -> None:
     code, _, err = evaluate(tmp_path, "--data", str(tmp_path / "none.parquet"), "--target", "y")
     assert code == 2
     assert "none.parquet: no such file" in err
+
+
+def test_too_few_rows_of_one_outcome_exit_2_with_the_counts(tmp_path: Path) -> None:
+    path = tmp_path / "rare.csv"
+    rows = [f"{k * 0.1:.1f},{int(k < 3)}" for k in range(40)]
+    path.write_text("x,bad\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    code, _, err = evaluate(tmp_path, "--data", str(path), "--target", "bad")
+    assert code == 2
+    assert "target column 'bad' has 37 rows of 0 and 3 of 1" in err
