@@ -62,12 +62,7 @@ def export_case(conn: Connection, tenant_id: int, case_id: str) -> dict[str, Any
             )
     bundle: dict[str, Any] = {
         "log_id": head.log_id,
-        "tree_size": head.tree_size,
-        "root_hash": head.root_hash.hex(),
-        "signature": base64.b64encode(head.signature).decode(),
-        "public_key": base64.b64encode(head.public_key).decode(),
-        "key_id": head.key_id,
-        "signed_at": head.signed_at.isoformat(),
+        **_head(head),
         "entries": [
             {
                 "index": e.index,
