@@ -110,7 +110,7 @@ def events(rng: random.Random, tenant_ids: list[int], start: int, count: int) ->
                 ("ends_at", None),
                 ("by", "debtor" if rng.random() < 0.5 else f"tok_{rng.getrandbits(32):08x}"),
             )
-        out.append(Evidence(kind, tenant_ids[t], TENANTS[t], at, case, facts))
+        out.append(Evidence(kind, tenant_ids[t], at, case, facts))
     return out
 
 
@@ -146,7 +146,8 @@ def _measure(url: str, size: int, batch: int, proofs: int) -> dict[str, object]:
                 log.append(conn, chunk, now)
             appending += time.perf_counter() - began
             # The floor: SHA-256 of the same entries' bytes (made outside the clock).
-            entries = [e.entry(first + i) for i, e in enumerate(chunk)]
+            names = dict(zip(tenant_ids, TENANTS, strict=True))
+            entries = [e.entry(first + i, names[e.tenant_id]) for i, e in enumerate(chunk)]
             began = time.perf_counter()
             for entry in entries:
                 hashlib.sha256(b"\x00" + entry).digest()

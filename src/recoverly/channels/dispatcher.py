@@ -379,7 +379,6 @@ def _message_evidence(
     return Evidence(
         kind=kind,
         tenant_id=item.tenant_id,
-        tenant=item.tenant,
         at=now,
         case_id=item.case_id,
         facts=(

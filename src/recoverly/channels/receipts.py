@@ -17,7 +17,6 @@ from recoverly.domain.events import Outcome
 from recoverly.domain.evidence import Evidence, EvidenceKind
 from recoverly.evidence import log as evidence_log
 from recoverly.store.repositories import outbox as repo
-from recoverly.store.repositories import tenancy
 
 # Only final statuses change the contact's outcome; queued and sent say nothing new.
 OUTCOME = {
@@ -54,7 +53,6 @@ def _log(conn: Connection, applied: Sequence[repo.AppliedReceipt], now: datetime
                 if a.outcome == Outcome.DELIVERED.value
                 else EvidenceKind.MESSAGE_FAILED,
                 tenant_id=a.tenant_id,
-                tenant=tenancy.tenant_name(conn, a.tenant_id),
                 at=now,
                 case_id=a.case_id,
                 facts=(

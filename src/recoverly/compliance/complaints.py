@@ -24,7 +24,7 @@ from recoverly.domain.complaints import Issue, Status, move
 from recoverly.domain.errors import InvalidInput
 from recoverly.domain.evidence import Evidence, EvidenceKind
 from recoverly.evidence import log as evidence_log
-from recoverly.store.repositories import cases, tenancy
+from recoverly.store.repositories import cases
 from recoverly.store.repositories import complaints as repo
 from recoverly.store.repositories import template_pauses as pauses
 
@@ -147,7 +147,6 @@ def _log(
             Evidence(
                 kind=kind,
                 tenant_id=tenant_id,
-                tenant=tenancy.tenant_name(conn, tenant_id),
                 at=now,
                 case_id=complaint.case_id,
                 facts=(("complaint_id", complaint.complaint_id), *facts),

@@ -58,19 +58,19 @@ class Evidence:
     """One event to append: its kind, whose it is, when, and what (no personal data)."""
 
     kind: EvidenceKind
-    tenant_id: int  # where the entry is filed (for a tenant's bundle); not in the bytes
-    tenant: str
+    tenant_id: int  # whose it is; the entry names the tenant (see ``entry``)
     at: datetime
     case_id: str | None = None
     facts: tuple[tuple[str, str | int | None], ...] = ()
 
-    def entry(self, index: int) -> bytes:
-        """The entry's canonical bytes at position ``index`` of the log."""
+    def entry(self, index: int, tenant: str) -> bytes:
+        """The entry's canonical bytes at position ``index`` of the log, naming ``tenant``
+        (the tenant's name, which a reader of a bundle knows, not its database id)."""
         body: dict[str, Any] = dict(self.facts)
         body.update(
             index=index,
             kind=self.kind.value,
-            tenant=self.tenant,
+            tenant=tenant,
             case_id=self.case_id,
             at=_instant(self.at),
         )

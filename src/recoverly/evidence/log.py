@@ -42,12 +42,15 @@ def append(conn: Connection, events: Sequence[Evidence], now: datetime) -> list[
     if not events:
         return []
     _, first = repo.reserve(conn, len(events), now)
+    names = {t: tenancy.tenant_name(conn, t) for t in {event.tenant_id for event in events}}
     leaf_hashes: list[bytes] = []
 
     def batches() -> Iterator[repo.NewEntries]:
         for at in range(0, len(events), _BATCH):
             chunk = events[at : at + _BATCH]
-            entries = [event.entry(first + at + i) for i, event in enumerate(chunk)]
+            entries = [
+                event.entry(first + at + i, names[event.tenant_id]) for i, event in enumerate(chunk)
+            ]
             hashes = [leaf_hash(entry) for entry in entries]
             leaf_hashes.extend(hashes)  # kept for the tree, once the entries are written
             yield repo.NewEntries(
@@ -125,7 +128,6 @@ def hold_changed(
     event = Evidence(
         kind=kind,
         tenant_id=tenant_id,
-        tenant=tenancy.tenant_name(conn, tenant_id),
         at=now,
         case_id=case_id,
         facts=(

@@ -39,10 +39,7 @@ def _append(url: str, count: int) -> None:
         tenant_id = tenancy.ensure_tenant(conn, "acme", AT)
         log.append(
             conn,
-            [
-                Evidence(EvidenceKind.MESSAGE_SENT, tenant_id, "acme", AT, f"C{n % 2}")
-                for n in range(count)
-            ],
+            [Evidence(EvidenceKind.MESSAGE_SENT, tenant_id, AT, f"C{n % 2}") for n in range(count)],
             AT,
         )
 
@@ -175,7 +172,6 @@ def test_a_recording_is_vouched_for_and_a_swapped_one_is_found(
             call = Evidence(
                 EvidenceKind.CALL_OUTCOME,
                 tenant_id,
-                "acme",
                 AT,
                 "C7",
                 (

@@ -38,7 +38,6 @@ from recoverly.store.tables import (
     plan_items,
     promises,
     qa_alerts,
-    tenants,
 )
 
 
@@ -212,7 +211,6 @@ def person(
     sent = Evidence(
         EvidenceKind.MESSAGE_SENT,
         tenant_id,
-        conn.execute(select(tenants.c.name).where(tenants.c.id == tenant_id)).scalar_one(),
         early,
         case_id,
         (("plan_id", plan_id), ("channel", "letter"), ("provider_id", letter)),

@@ -69,7 +69,6 @@ def _event(tenant_id: int, case_id: str, n: int) -> Evidence:
     return Evidence(
         kind=EvidenceKind.MESSAGE_SENT,
         tenant_id=tenant_id,
-        tenant="acme",
         at=AT + timedelta(minutes=n),
         case_id=case_id,
         facts=(("plan_id", f"P{n}"), ("content_sha256", hashlib.sha256(b"%d" % n).hexdigest())),

@@ -38,7 +38,6 @@ def _events(tenant_id: int, start: int, count: int) -> list[Evidence]:
         Evidence(
             kind=kinds[n % len(kinds)],
             tenant_id=tenant_id,
-            tenant="acme",
             at=AT + timedelta(seconds=n),
             case_id=f"C{n % 7}",
             facts=(("n", n), ("note", f'é\u2028"{n}\\'), ("amount_minor", n * 100)),
@@ -132,7 +131,7 @@ def test_the_migration_builds_the_nodes_of_a_log_that_predates_them(engine: Engi
     try:
         with engine.begin() as conn:
             tenant_id = tenancy.ensure_tenant(conn, "acme", AT)
-            entries = [e.entry(n) for n, e in enumerate(_events(tenant_id, 0, 777))]
+            entries = [e.entry(n, "acme") for n, e in enumerate(_events(tenant_id, 0, 777))]
             conn.execute(
                 insert(evidence_log).values(id=1, log_id="old", next_index=777, created_at=AT)
             )
@@ -159,7 +158,7 @@ def test_the_migration_builds_the_nodes_of_a_log_that_predates_them(engine: Engi
         log.append(conn, _events(tenant_id, 777, 300), AT)
         head, _ = log.sign(conn, KEY, AT)
     leaves = [leaf_hash(e) for e in entries] + [
-        leaf_hash(e.entry(777 + n)) for n, e in enumerate(_events(tenant_id, 777, 300))
+        leaf_hash(e.entry(777 + n, "acme")) for n, e in enumerate(_events(tenant_id, 777, 300))
     ]
     assert head.root_hash == MerkleTree(leaves).root
     with engine.connect() as conn:

@@ -20,8 +20,8 @@ instants = st.datetimes(
 
 @given(instants, st.integers(0, 2**40))
 def test_the_instant_is_utc_with_microseconds_and_a_z(at: datetime, index: int) -> None:
-    event = Evidence(EvidenceKind.PAYMENT, 1, "acme", at, "C1", (("amount_minor", 1200),))
-    entry = event.entry(index)
+    event = Evidence(EvidenceKind.PAYMENT, 1, at, "C1", (("amount_minor", 1200),))
+    entry = event.entry(index, "acme")
     body = json.loads(entry)
     assert body["at"] == at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     assert entry == rfc8785.dumps(body)

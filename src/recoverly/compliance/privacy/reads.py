@@ -19,7 +19,7 @@ from recoverly.domain.evidence import Evidence, EvidenceKind
 from recoverly.domain.parties import Debtor
 from recoverly.domain.roles import PersonalField, Role, personal_fields, sees_in_clear
 from recoverly.evidence import log as evidence_log
-from recoverly.store.repositories import cases, privacy, tenancy
+from recoverly.store.repositories import cases, privacy
 
 
 def record_reads(
@@ -66,14 +66,12 @@ def _log(conn: Connection, tenant_id: int, reads: list[privacy.Read], now: datet
     a case's bundle shows who saw the person's data and why; ids only, never the data."""
     if not reads:
         return
-    tenant = tenancy.tenant_name(conn, tenant_id)
     evidence_log.append(
         conn,
         [
             Evidence(
                 kind=EvidenceKind.DATA_ACCESS,
                 tenant_id=tenant_id,
-                tenant=tenant,
                 at=read.at,
                 case_id=case_id,
                 facts=(
