@@ -88,16 +88,22 @@ def append_frame(
         pl.int_range(first, first + events.height, dtype=pl.Int64).alias("index"),
     )
     entries = canonical_entries(body)
-    stored = pl.DataFrame(
-        {
-            "entry_index": body["index"],
-            "case_id": events["case_id"].cast(pl.String),
-            "entry": pl.Series(entries, dtype=pl.Binary),
-            "leaf_hash": pl.Series([leaf_hash(e) for e in entries], dtype=pl.Binary),
-        }
-    ).with_columns(tenant_id=pl.lit(tenant_id, pl.Int64), kind=pl.lit(kind.value))
-    repo.add_entry_frame(conn, stored, now)
-    tree.grow(conn, first, stored["leaf_hash"].to_list())
+    hashes = [leaf_hash(e) for e in entries]
+    repo.add_entries(
+        conn,
+        [
+            repo.NewEntries(
+                first=first,
+                tenant_ids=[tenant_id] * events.height,
+                kinds=[kind.value] * events.height,
+                case_ids=events["case_id"].cast(pl.String).to_list(),
+                entries=entries,
+                leaf_hashes=hashes,
+            )
+        ],
+        now,
+    )
+    tree.grow(conn, first, hashes)
     return events.height
 
 

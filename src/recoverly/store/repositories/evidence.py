@@ -84,12 +84,6 @@ def reserve(conn: Connection, count: int, now: datetime) -> tuple[str, int]:
     return taken.log_id, taken.next_index - count
 
 
-def add_entry_frame(conn: Connection, entries: pl.DataFrame, now: datetime) -> None:
-    """Store entries given as a frame (``entry_index, tenant_id, kind, case_id, entry,
-    leaf_hash``) by the fastest route: COPY on PostgreSQL."""
-    bulk.insert(conn, evidence_entries, entries, constants={"appended_at": now})
-
-
 @dataclass(frozen=True, slots=True)
 class NewEntries:
     """Entries at consecutive positions from ``first``, column by column (as COPY takes them)."""
