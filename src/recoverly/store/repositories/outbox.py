@@ -363,17 +363,7 @@ def apply_receipts(
             .values(outcome=receipt.outcome)
         )
         if done.rowcount:
-            applied.append(
-                AppliedReceipt(
-                    tenant_id=receipt.tenant_id,
-                    plan_id=receipt.plan_id,
-                    case_id=receipt.case_id,
-                    channel=receipt.channel,
-                    provider_id=receipt.provider_id,
-                    outcome=receipt.outcome,
-                    received_at=receipt.received_at,
-                )
-            )
+            applied.append(AppliedReceipt(**receipt._mapping))  # the columns are its fields
         conn.execute(
             update(delivery_receipts)
             .where(r.provider_id == receipt.provider_id, r.outcome == receipt.outcome)
