@@ -57,6 +57,11 @@ class Snapshot:
     paused: pl.DataFrame  # ``template``: out of use because they drew complaints
 
 
+# Blocks that are the day's own choices, not the rules': rule names start with these.
+CAPACITY_RULE = "capacity."  # deferred: the queue or channel is full today
+REACH_RULE = "reach."  # no address for the channel
+
+
 @dataclass(frozen=True, slots=True)
 class DayPlan:
     """What the day decided. ``plan`` and ``blocks`` carry the decision's provenance."""
@@ -525,7 +530,7 @@ def _unreachable(candidates: pl.DataFrame) -> pl.DataFrame:
     missing = contacts.filter(~has)
     return missing.select(
         "cid",
-        ("reach.no_" + pl.col("needs")).alias("rule"),
+        (REACH_RULE + "no_" + pl.col("needs")).alias("rule"),
         pl.lit("Recoverly: a contact needs a usable contact point").alias("citation"),
         ("no usable " + pl.col("needs") + " for this debtor").alias("message"),
     )
@@ -553,7 +558,7 @@ def _capacity(
         used = planned.filter((pl.col("channel") == "call") & (pl.col("queue") == queue)).height
         limits.append(
             (
-                f"capacity.queue.{queue}",
+                f"{CAPACITY_RULE}queue.{queue}",
                 (pl.col("channel") == "call") & (pl.col("queue") == queue),
                 max(cap.calls - used, 0),
             )
@@ -562,7 +567,7 @@ def _capacity(
         used = planned.filter(pl.col("channel") == kind.value).height
         limits.append(
             (
-                f"capacity.channel.{kind.value}",
+                f"{CAPACITY_RULE}channel.{kind.value}",
                 pl.col("channel") == kind.value,
                 max(budget.max_per_day - used, 0),
             )

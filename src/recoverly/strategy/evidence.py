@@ -19,8 +19,9 @@ from recoverly.domain.evidence import EvidenceKind
 from recoverly.evidence import log as evidence_log
 from recoverly.evidence.frames import instant
 from recoverly.store.repositories.plans import MESSAGE_ACTION
+from recoverly.strategy.daily import CAPACITY_RULE, REACH_RULE
 
-NOT_COMPLIANCE = ("capacity.", "reach.")  # block rules of the optimiser and contactability
+NOT_COMPLIANCE = (CAPACITY_RULE, REACH_RULE)
 _PROVENANCE = ("strategy_name", "strategy_version", "branch", "segment", "step")
 
 
