@@ -99,8 +99,9 @@ def test_a_tsa_outage_keeps_the_head_and_timestamp_stamps_it_later(
     assert "1 signed head still without a time-stamp" in again.stderr
 
     bundle = tmp_path / "c1.json"
-    assert (
-        run(
+
+    def export() -> None:
+        exported = run(
             database_url,
             None,
             tsa,
@@ -111,9 +112,10 @@ def test_a_tsa_outage_keeps_the_head_and_timestamp_stamps_it_later(
             "acme",
             "--out",
             str(bundle),
-        ).returncode
-        == 0
-    )
+        )
+        assert exported.returncode == 0, exported.stderr
+
+    export()
     unstamped = run(
         database_url, None, tsa, "verify", str(bundle), "--tsa-cert", str(tsa.authority.ca_pem)
     )
@@ -124,21 +126,7 @@ def test_a_tsa_outage_keeps_the_head_and_timestamp_stamps_it_later(
     assert stamped.returncode == 0, stamped.stderr
     assert "time-stamped tree size 4" in stamped.stdout
     assert "already" in run(database_url, tsa.url, tsa, "timestamp").stdout
-    assert (
-        run(
-            database_url,
-            None,
-            tsa,
-            "export",
-            "--case",
-            "C1",
-            "--tenant",
-            "acme",
-            "--out",
-            str(bundle),
-        ).returncode
-        == 0
-    )
+    export()
     checked = run(
         database_url, None, tsa, "verify", str(bundle), "--tsa-cert", str(tsa.authority.ca_pem)
     )
